@@ -1,0 +1,108 @@
+//! `steward run PATH [--out DIR] [--state FILE] [--threads N]`
+//!
+//! PATH is a folder of exports (every supported file in it is a source) or a job file. Exit status:
+//! 0 success; 1 the run finished but a quality gate failed; 2 bad input or usage (nothing usable
+//! could be read); 3 an internal consistency check failed (a bug: please report it).
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{bail, Result};
+use steward::config;
+use steward::pipeline::{self, ConservationError, RunOptions, RunOutcome};
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// A folder of exports, or a job file (job.toml).
+    path: PathBuf,
+    /// Where the output files go.
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
+    /// State store for stable golden ids across runs (SQLite file).
+    #[arg(long, value_name = "FILE")]
+    state: Option<PathBuf>,
+    /// Worker threads (default: all cores).
+    #[arg(long, value_name = "N")]
+    threads: Option<usize>,
+    /// Write the CSV outputs with a UTF-8 BOM, so that Chinese Excel opens them correctly.
+    #[arg(long)]
+    excel_csv: bool,
+}
+
+pub fn main(args: Args) -> ExitCode {
+    match execute(args) {
+        Ok(outcome) if outcome.usable() => {
+            print_counts(&outcome);
+            ExitCode::SUCCESS
+        }
+        Ok(outcome) => {
+            print_counts(&outcome);
+            eprintln!("error: no source could be read; see {}", outcome.out.join("summary.json").display());
+            ExitCode::from(2)
+        }
+        Err(e) if e.is::<ConservationError>() => {
+            eprintln!("error: {e:#}\nThis is a bug in steward: the outputs are incomplete. Please report it with the input.");
+            ExitCode::from(3)
+        }
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn execute(args: Args) -> Result<RunOutcome> {
+    if args.state.is_some() {
+        bail!("--state: the state store for stable ids across runs is not available in this version; run without it");
+    }
+    let threads = args.threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    if threads == 0 {
+        bail!("--threads must be at least 1");
+    }
+    // Every pool (rayon's, Polars') is bounded by --threads, so stages never oversubscribe cores.
+    std::env::set_var("POLARS_MAX_THREADS", threads.to_string());
+    rayon::ThreadPoolBuilder::new().num_threads(threads).build_global()?;
+    let plan = config::plan(&args.path)?;
+    if plan.sources.is_empty() {
+        bail!(
+            "{} holds no supported export (.csv .tsv .txt .xlsx .xls .xlsb .ods .mdb .accdb .jsonl .json .parquet)",
+            args.path.display()
+        );
+    }
+    let out = args
+        .out
+        .or_else(|| plan.out.clone())
+        .unwrap_or_else(|| PathBuf::from("steward-out"));
+    let options = RunOptions {
+        out,
+        excel_bom: args.excel_csv,
+        threads,
+    };
+    let outcome = pipeline::run(&args.path, plan, &options)?;
+    for e in &outcome.failed {
+        eprintln!("warning: source skipped: {e}");
+    }
+    Ok(outcome)
+}
+
+fn print_counts(outcome: &RunOutcome) {
+    let width = outcome.tables.iter().map(|t| t.name.chars().count()).max().unwrap_or(0);
+    for t in &outcome.tables {
+        println!(
+            "{:width$}  read {:>8} = kept {:>8} + quarantined {:>6}",
+            t.name,
+            t.rows_read,
+            t.records.len(),
+            t.quarantined.len(),
+        );
+    }
+    for e in &outcome.failed {
+        println!("{:width$}  NOT READ: {}", e.source_name, e.message);
+    }
+    let totals = &outcome.summary["totals"];
+    println!(
+        "{:width$}  read {:>8} = kept {:>8} + quarantined {:>6}   (every row accounted for)",
+        "total", totals["read"], totals["kept"], totals["quarantined"],
+    );
+    println!("outputs in {}", outcome.out.display());
+}

@@ -1,0 +1,132 @@
+//! JSON lines (and JSON array documents), as OA and web systems export them.
+//!
+//! Nested objects are flattened to dotted paths (`客户.名称`, `负责人.手机`) so that a drifting schema
+//! becomes a union of columns; arrays (跟进记录, 标签) are kept whole as JSON text. A line that is not
+//! valid JSON, or not an object, is quarantined with its line number and the parser's complaint.
+
+use std::path::Path;
+
+use serde_json::{Map, Value};
+
+use super::encoding::decode;
+use super::{read_bytes, IngestError, SourceOptions, TableBuilder};
+use crate::record::{Position, SourceTable};
+
+pub fn read(path: &Path, name: &str, options: &SourceOptions) -> Result<SourceTable, IngestError> {
+    let bytes = read_bytes(path, name)?;
+    let decoded = decode(&bytes, options.encoding.as_deref()).map_err(|m| IngestError::new(name, m))?;
+    let text = decoded.text.as_str();
+    let mut builder = TableBuilder::new(name);
+    builder.note("encoding", decoded.encoding);
+    let trimmed = text.trim_start();
+    if trimmed.starts_with('[') {
+        if let Ok(Value::Array(items)) = serde_json::from_str::<Value>(trimmed) {
+            builder.note("layout", "array");
+            for (i, item) in items.into_iter().enumerate() {
+                let position = Position::Item(i as u64 + 1);
+                take(&mut builder, position, item, || String::new());
+            }
+            return builder.finish(options);
+        }
+    }
+    builder.note("layout", "lines");
+    let mut blank = 0u64;
+    for (i, line) in text.lines().enumerate() {
+        let line = line.trim_end_matches('\r');
+        if line.trim().is_empty() {
+            blank += 1;
+            continue;
+        }
+        let position = Position::Line(i as u64 + 1);
+        match serde_json::from_str::<Value>(line) {
+            Ok(value) => take(&mut builder, position, value, || line.to_string()),
+            Err(e) => {
+                let key = salvage_id(line);
+                let cells = key.map(|k| vec![(builder.column("id"), k)]).unwrap_or_default();
+                builder.quarantine(position, format!("malformed_row: not valid JSON ({e})"), line, cells);
+            }
+        }
+    }
+    builder.note("blank_lines", blank);
+    builder.finish(options)
+}
+
+fn take(builder: &mut TableBuilder, position: Position, value: Value, raw: impl Fn() -> String) {
+    match value {
+        Value::Object(obj) => {
+            let mut flat = Vec::new();
+            flatten("", &obj, &mut flat);
+            let cells = flat.into_iter().map(|(path, v)| (builder.column(&path), v)).collect();
+            builder.push(position, cells);
+        }
+        other => {
+            let kind = match other {
+                Value::Array(_) => "an array",
+                Value::String(_) => "a string",
+                Value::Number(_) => "a number",
+                Value::Bool(_) => "a boolean",
+                _ => "null",
+            };
+            let text = if raw().is_empty() { other.to_string() } else { raw() };
+            builder.quarantine(position, format!("malformed_row: a JSON {kind}, not an object"), text, Vec::new());
+        }
+    }
+}
+
+/// Flatten nested objects into `parent.child` paths; scalars as text, arrays as JSON text.
+pub fn flatten(prefix: &str, obj: &Map<String, Value>, out: &mut Vec<(String, String)>) {
+    for (k, v) in obj {
+        let path = if prefix.is_empty() {
+            k.clone()
+        } else {
+            format!("{prefix}.{k}")
+        };
+        match v {
+            Value::Object(inner) => flatten(&path, inner, out),
+            Value::Null => out.push((path, String::new())),
+            Value::String(s) => out.push((path, s.clone())),
+            other => out.push((path, other.to_string())),
+        }
+    }
+}
+
+/// The `"id": "…"` of a broken line, when it can still be seen, so its quarantine row names it.
+fn salvage_id(line: &str) -> Option<String> {
+    let at = line.find("\"id\"")?;
+    let rest = line[at + 4..].trim_start().strip_prefix(':')?.trim_start();
+    let rest = rest.strip_prefix('"')?;
+    Some(rest[..rest.find('"')?].to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn flattens_nested_objects_and_keeps_arrays_as_text() {
+        let v: Value = serde_json::from_str(
+            r#"{"id":"OA-1","客户":{"名称":"华为","类型":null},"负责人":{"手机":13800138000},"标签":["VIP"],"地址":{"省":"广东省"}}"#,
+        )
+        .unwrap();
+        let mut out = Vec::new();
+        flatten("", v.as_object().unwrap(), &mut out);
+        let got: Vec<(&str, &str)> = out.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+        assert_eq!(
+            got,
+            [
+                ("id", "OA-1"),
+                ("客户.名称", "华为"),
+                ("客户.类型", ""),
+                ("负责人.手机", "13800138000"),
+                ("标签", "[\"VIP\"]"),
+                ("地址.省", "广东省"),
+            ]
+        );
+    }
+
+    #[test]
+    fn salvages_the_id_of_a_broken_line() {
+        assert_eq!(salvage_id(r#"{"id": "OA-2023-0000007", "客户": {"名称": "#).as_deref(), Some("OA-2023-0000007"));
+        assert_eq!(salvage_id("{garbage"), None);
+    }
+}

@@ -1,0 +1,13 @@
+//! steward: normalizes, validates and deduplicates customer records from the silos of a company
+//! (Access, ERP, Excel, OA exports) into one golden record per customer, reporting every error
+//! and conflict it finds.
+//!
+//! The pipeline runs in one direction: `ingest` → normalize → validate → block → compare → model →
+//! cluster → survive → `report`. Each stage is a function from one typed value to the next;
+//! `pipeline` runs them in order and checks that no row is lost on the way.
+
+pub mod config;
+pub mod ingest;
+pub mod pipeline;
+pub mod record;
+pub mod report;

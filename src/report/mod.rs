@@ -1,0 +1,87 @@
+//! Report: the files a steward and downstream scripts read, per the output contract in the
+//! architecture (`crosswalk.csv`, `quarantine.csv`, `issues.csv`, `summary.json`).
+//!
+//! CSVs are UTF-8 with a header row; with `excel_bom` they start with a BOM so that Chinese Excel
+//! opens them as UTF-8 rather than as GBK garbage.
+
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::path::Path;
+
+use anyhow::{Context, Result};
+
+use crate::record::SourceTable;
+
+/// One row of `issues.csv`.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Issue {
+    pub source: String,
+    pub key: String,
+    pub field: String,
+    pub kind: String,
+    pub severity: &'static str,
+    pub value: String,
+    pub message: String,
+}
+
+fn writer(dir: &Path, file: &str, excel_bom: bool) -> Result<csv::Writer<BufWriter<File>>> {
+    let path = dir.join(file);
+    let f = File::create(&path).with_context(|| format!("cannot create {}", path.display()))?;
+    let mut w = BufWriter::new(f);
+    if excel_bom {
+        w.write_all("\u{FEFF}".as_bytes())?;
+    }
+    Ok(csv::Writer::from_writer(w))
+}
+
+/// `crosswalk.csv`: every ingested row, quarantined ones with an empty golden id. Returns the
+/// number of rows written, which the run checks against the rows read.
+pub fn write_crosswalk(dir: &Path, tables: &[SourceTable], golden: &[Vec<String>], excel_bom: bool) -> Result<u64> {
+    let mut w = writer(dir, "crosswalk.csv", excel_bom)?;
+    w.write_record(["source", "source_record_key", "golden_id"])?;
+    let mut rows = 0;
+    for (table, ids) in tables.iter().zip(golden) {
+        for (record, id) in table.records.iter().zip(ids) {
+            w.write_record([table.name.as_str(), record.key.as_str(), id.as_str()])?;
+            rows += 1;
+        }
+        for q in &table.quarantined {
+            w.write_record([table.name.as_str(), q.key.as_str(), ""])?;
+            rows += 1;
+        }
+    }
+    w.flush()?;
+    Ok(rows)
+}
+
+/// `quarantine.csv`: the rows that could not be taken, where they are, why, and their raw text.
+pub fn write_quarantine(dir: &Path, tables: &[SourceTable], excel_bom: bool) -> Result<()> {
+    let mut w = writer(dir, "quarantine.csv", excel_bom)?;
+    w.write_record(["source", "source_record_key", "line", "reason", "raw"])?;
+    for table in tables {
+        for q in &table.quarantined {
+            let line = q.position.to_string();
+            w.write_record([table.name.as_str(), &q.key, &line, &q.reason, &q.raw])?;
+        }
+    }
+    w.flush()?;
+    Ok(())
+}
+
+/// `issues.csv`, sorted by source, key, field and kind so that runs compare line by line.
+pub fn write_issues(dir: &Path, issues: &mut [Issue], excel_bom: bool) -> Result<()> {
+    issues.sort();
+    let mut w = writer(dir, "issues.csv", excel_bom)?;
+    w.write_record(["source", "source_record_key", "field", "kind", "severity", "value", "message"])?;
+    for i in issues.iter() {
+        w.write_record([&i.source, &i.key, &i.field, &i.kind, i.severity, &i.value, &i.message])?;
+    }
+    w.flush()?;
+    Ok(())
+}
+
+pub fn write_json(dir: &Path, file: &str, value: &serde_json::Value) -> Result<()> {
+    let path = dir.join(file);
+    let text = serde_json::to_string_pretty(value)?;
+    std::fs::write(&path, text + "\n").with_context(|| format!("cannot write {}", path.display()))
+}
