@@ -66,14 +66,26 @@ pub fn plan(path: &Path) -> Result<Plan> {
     if path.is_dir() {
         let (sources, ignored) = crate::ingest::discover(path)
             .with_context(|| format!("cannot list the folder {}", path.display()))?;
-        return Ok(Plan { sources, ignored, out: None });
+        return Ok(Plan {
+            sources,
+            ignored,
+            out: None,
+        });
     }
-    let text = std::fs::read_to_string(path)
-        .with_context(|| format!("cannot read the job file {} (give a folder of exports or a job.toml)", path.display()))?;
-    let job: Job = toml::from_str(&text).with_context(|| format!("{} is not a valid job file", path.display()))?;
+    let text = std::fs::read_to_string(path).with_context(|| {
+        format!(
+            "cannot read the job file {} (give a folder of exports or a job.toml)",
+            path.display()
+        )
+    })?;
+    let job: Job = toml::from_str(&text)
+        .with_context(|| format!("{} is not a valid job file", path.display()))?;
     let base = path.parent().unwrap_or(Path::new("."));
     if job.sources.is_empty() {
-        bail!("{} names no sources: add at least one [[source]] with a path", path.display());
+        bail!(
+            "{} names no sources: add at least one [[source]] with a path",
+            path.display()
+        );
     }
     let sources = job
         .sources
@@ -102,7 +114,9 @@ impl SourceEntry {
             let mapped = if field.is_empty() {
                 None
             } else {
-                Some(field.parse().map_err(|e: String| anyhow::anyhow!("source {source}, column `{header}`: {e}"))?)
+                Some(field.parse().map_err(|e: String| {
+                    anyhow::anyhow!("source {source}, column `{header}`: {e}")
+                })?)
             };
             columns.insert(header, mapped);
         }
@@ -151,16 +165,23 @@ mod tests {
         .unwrap();
         let s = &p.sources[0];
         assert_eq!(s.options.delimiter, Some('\t'));
-        assert_eq!(s.options.columns["税号/证件号"], Some(crate::ingest::mapping::Field::IdOrUscc));
+        assert_eq!(
+            s.options.columns["税号/证件号"],
+            Some(crate::ingest::mapping::Field::IdOrUscc)
+        );
         assert_eq!(s.options.columns["备用"], None);
         assert!(p.out.unwrap().ends_with("result"));
     }
 
     #[test]
     fn unknown_keys_and_fields_are_named() {
-        let err = parse("[[source]]\npath = \"a.csv\"\nencodng = \"gbk\"\n").err().unwrap();
+        let err = parse("[[source]]\npath = \"a.csv\"\nencodng = \"gbk\"\n")
+            .err()
+            .unwrap();
         assert!(format!("{err:#}").contains("encodng"), "{err:#}");
-        let err = parse("[[source]]\npath = \"a.csv\"\n[source.columns]\n\"x\" = \"phon\"\n").err().unwrap();
+        let err = parse("[[source]]\npath = \"a.csv\"\n[source.columns]\n\"x\" = \"phon\"\n")
+            .err()
+            .unwrap();
         assert!(format!("{err:#}").contains("phon"), "{err:#}");
         assert!(parse("out = \"x\"\n").is_err());
     }

@@ -8,7 +8,11 @@ use clap::{Parser, Subcommand};
 mod cmd;
 
 #[derive(Parser)]
-#[command(name = "steward", version, about = "Customer data quality and deduplication for CRM migrations")]
+#[command(
+    name = "steward",
+    version,
+    about = "Customer data quality and deduplication for CRM migrations"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,

@@ -41,7 +41,8 @@ pub struct RunOptions {
 
 pub fn run(input: &Path, plan: Plan, options: &RunOptions) -> Result<RunOutcome> {
     let started = Instant::now();
-    let results: Vec<Result<SourceTable, IngestError>> = plan.sources.par_iter().map(read_source).collect();
+    let results: Vec<Result<SourceTable, IngestError>> =
+        plan.sources.par_iter().map(read_source).collect();
     let ingest_ms = started.elapsed().as_millis();
     let mut tables = Vec::new();
     let mut failed = Vec::new();
@@ -72,7 +73,7 @@ pub fn run(input: &Path, plan: Plan, options: &RunOptions) -> Result<RunOutcome>
         .with_context(|| format!("cannot create the output folder {}", options.out.display()))?;
     let written = report::write_crosswalk(&options.out, &tables, &golden, options.excel_bom)?;
     report::write_quarantine(&options.out, &tables, options.excel_bom)?;
-    let mut issues = quarantine_issues(&tables);
+    let mut issues = ingest_issues(&tables);
     report::write_issues(&options.out, &mut issues, options.excel_bom)?;
     check_conservation(&tables, written)?;
 
@@ -119,21 +120,30 @@ fn source_summary(t: &SourceTable) -> serde_json::Value {
     })
 }
 
-fn quarantine_issues(tables: &[SourceTable]) -> Vec<Issue> {
-    tables
-        .iter()
-        .flat_map(|t| {
-            t.quarantined.iter().map(|q| Issue {
-                source: t.name.clone(),
-                key: q.key.clone(),
-                field: "*".into(),
-                kind: "malformed_row".into(),
-                severity: "error",
-                value: q.raw.clone(),
-                message: format!("{} ({})", q.reason, q.position),
-            })
-        })
-        .collect()
+/// What ingest found: every quarantined row is a `malformed_row` error, every reader note a warning.
+fn ingest_issues(tables: &[SourceTable]) -> Vec<Issue> {
+    let mut issues = Vec::new();
+    for t in tables {
+        issues.extend(t.quarantined.iter().map(|q| Issue {
+            source: t.name.clone(),
+            key: q.key.clone(),
+            field: "*".into(),
+            kind: "malformed_row".into(),
+            severity: "error",
+            value: q.raw.clone(),
+            message: format!("{} ({})", q.reason, q.position),
+        }));
+        issues.extend(t.notes.iter().map(|n| Issue {
+            source: t.name.clone(),
+            key: n.key.clone(),
+            field: n.field.clone(),
+            kind: n.kind.clone(),
+            severity: "warning",
+            value: String::new(),
+            message: n.message.clone(),
+        }));
+    }
+    issues
 }
 
 fn count_by_kind(issues: &[Issue]) -> serde_json::Map<String, serde_json::Value> {
@@ -141,11 +151,17 @@ fn count_by_kind(issues: &[Issue]) -> serde_json::Map<String, serde_json::Value>
     for i in issues {
         *counts.entry(&i.kind).or_default() += 1;
     }
-    counts.into_iter().map(|(k, v)| (k.to_string(), v.into())).collect()
+    counts
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v.into()))
+        .collect()
 }
 
 /// `read = kept + quarantined` for every source, and the crosswalk holds every one of those rows.
-fn check_conservation(tables: &[SourceTable], crosswalk_rows: u64) -> Result<(), ConservationError> {
+fn check_conservation(
+    tables: &[SourceTable],
+    crosswalk_rows: u64,
+) -> Result<(), ConservationError> {
     for t in tables {
         let accounted = (t.records.len() + t.quarantined.len()) as u64;
         if t.rows_read != accounted {

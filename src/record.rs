@@ -66,6 +66,16 @@ pub struct Quarantined {
     pub raw: String,
 }
 
+/// Something the reader noticed about a record it kept (e.g. a line decoded with a fallback
+/// encoding): reported in issues.csv, the record itself is kept.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ReadNote {
+    pub key: String,
+    pub field: String,
+    pub kind: String,
+    pub message: String,
+}
+
 /// Everything one input file yielded.
 #[derive(Debug, Clone, Default)]
 pub struct SourceTable {
@@ -79,6 +89,8 @@ pub struct SourceTable {
     /// Rows the reader met, counted independently of where they went: the conservation check
     /// compares it with `records.len() + quarantined.len()`.
     pub rows_read: u64,
+    /// Findings of the reader about kept records.
+    pub notes: Vec<ReadNote>,
     /// How the reader understood the file (encoding, delimiter, header, sheets …), for summary.json.
     pub details: serde_json::Map<String, serde_json::Value>,
 }
@@ -86,7 +98,11 @@ pub struct SourceTable {
 impl SourceTable {
     pub fn value<'a>(&self, record: &'a RawRecord, field: Field) -> Option<&'a str> {
         let i = self.columns.iter().position(|c| c.field == Some(field))?;
-        record.values.get(i).map(String::as_str).filter(|v| !v.is_empty())
+        record
+            .values
+            .get(i)
+            .map(String::as_str)
+            .filter(|v| !v.is_empty())
     }
 
     pub fn note(&mut self, key: &str, value: impl Into<serde_json::Value>) {

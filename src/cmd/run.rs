@@ -37,7 +37,10 @@ pub fn main(args: Args) -> ExitCode {
         }
         Ok(outcome) => {
             print_counts(&outcome);
-            eprintln!("error: no source could be read; see {}", outcome.out.join("summary.json").display());
+            eprintln!(
+                "error: no source could be read; see {}",
+                outcome.out.join("summary.json").display()
+            );
             ExitCode::from(2)
         }
         Err(e) if e.is::<ConservationError>() => {
@@ -55,13 +58,17 @@ fn execute(args: Args) -> Result<RunOutcome> {
     if args.state.is_some() {
         bail!("--state: the state store for stable ids across runs is not available in this version; run without it");
     }
-    let threads = args.threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    let threads = args
+        .threads
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
     if threads == 0 {
         bail!("--threads must be at least 1");
     }
     // Every pool (rayon's, Polars') is bounded by --threads, so stages never oversubscribe cores.
     std::env::set_var("POLARS_MAX_THREADS", threads.to_string());
-    rayon::ThreadPoolBuilder::new().num_threads(threads).build_global()?;
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build_global()?;
     let plan = config::plan(&args.path)?;
     if plan.sources.is_empty() {
         bail!(
@@ -86,7 +93,12 @@ fn execute(args: Args) -> Result<RunOutcome> {
 }
 
 fn print_counts(outcome: &RunOutcome) {
-    let width = outcome.tables.iter().map(|t| t.name.chars().count()).max().unwrap_or(0);
+    let width = outcome
+        .tables
+        .iter()
+        .map(|t| t.name.chars().count())
+        .max()
+        .unwrap_or(0);
     for t in &outcome.tables {
         println!(
             "{:width$}  read {:>8} = kept {:>8} + quarantined {:>6}",

@@ -13,10 +13,12 @@ use super::{format_number, IngestError, SourceOptions, TableBuilder};
 use crate::record::{Position, SourceTable};
 
 pub fn read(path: &Path, name: &str, options: &SourceOptions) -> Result<SourceTable, IngestError> {
-    let fail = |what: &str, e: &dyn std::fmt::Display| IngestError::new(name, format!("{what}: {e}"));
+    let fail =
+        |what: &str, e: &dyn std::fmt::Display| IngestError::new(name, format!("{what}: {e}"));
     let mut reader = PageReader::open_with_password(path, options.password.as_deref())
         .map_err(|e| fail("cannot open the Access database", &e))?;
-    let catalog = read_catalog(&mut reader).map_err(|e| fail("cannot read the table catalog", &e))?;
+    let catalog =
+        read_catalog(&mut reader).map_err(|e| fail("cannot read the table catalog", &e))?;
     let user_tables: Vec<_> = catalog
         .iter()
         .filter(|e| e.object_type == ObjectType::Table && !e.is_system_or_hidden())
@@ -32,7 +34,10 @@ pub fn read(path: &Path, name: &str, options: &SourceOptions) -> Result<SourceTa
                     let names: Vec<_> = user_tables.iter().map(|e| e.name.as_str()).collect();
                     return Err(IngestError::new(
                         name,
-                        format!("the job names table `{t}`, but the database has: {}", names.join(", ")),
+                        format!(
+                            "the job names table `{t}`, but the database has: {}",
+                            names.join(", ")
+                        ),
                     ));
                 }
             }
@@ -42,8 +47,12 @@ pub fn read(path: &Path, name: &str, options: &SourceOptions) -> Result<SourceTa
     let mut builder = TableBuilder::new(name);
     let mut notes = Vec::new();
     for entry in &wanted {
-        let def = read_table_def(&mut reader, &entry.name, entry.table_page)
-            .map_err(|e| fail(&format!("cannot read the definition of table `{}`", entry.name), &e))?;
+        let def = read_table_def(&mut reader, &entry.name, entry.table_page).map_err(|e| {
+            fail(
+                &format!("cannot read the definition of table `{}`", entry.name),
+                &e,
+            )
+        })?;
         let names: Vec<String> = def.columns.iter().map(|c| c.name.clone()).collect();
         let columns = builder.header(&names);
         let calculated = jetdb::calculated_column_types_in(&catalog, &def);
@@ -57,12 +66,19 @@ pub fn read(path: &Path, name: &str, options: &SourceOptions) -> Result<SourceTa
                         table: def.name.clone(),
                         row: n,
                     };
-                    let cells = columns.iter().copied().zip(row.values.iter().map(value_text)).collect();
+                    let cells = columns
+                        .iter()
+                        .copied()
+                        .zip(row.values.iter().map(value_text))
+                        .collect();
                     builder.push(position, cells);
                 }
                 Ok(None) => break,
                 Err(e) => {
-                    return Err(fail(&format!("table `{}` stopped reading after {n} rows", def.name), &e));
+                    return Err(fail(
+                        &format!("table `{}` stopped reading after {n} rows", def.name),
+                        &e,
+                    ));
                 }
             }
         }

@@ -21,21 +21,32 @@ pub fn read(path: &Path, name: &str, options: &SourceOptions) -> Result<SourceTa
     let bytes = read_bytes(path, name)?;
     let mut builder = TableBuilder::new(name);
     if bytes.is_empty() {
-        builder.note("empty_file", true);
-        return builder.finish(options);
+        return Err(IngestError::new(name, "the file is empty (0 bytes)"));
     }
-    let decoded = decode(&bytes, options.encoding.as_deref()).map_err(|m| IngestError::new(name, m))?;
+    let decoded =
+        decode(&bytes, options.encoding.as_deref()).map_err(|m| IngestError::new(name, m))?;
     note_encoding(&mut builder, &decoded);
     let text = decoded.text.as_str();
     let is_tsv = path
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("tsv"));
-    let delimiter = options.delimiter.unwrap_or_else(|| sniff_delimiter(text, is_tsv));
+    let delimiter = options
+        .delimiter
+        .unwrap_or_else(|| sniff_delimiter(text, is_tsv));
     if !delimiter.is_ascii() {
-        return Err(IngestError::new(name, format!("delimiter `{delimiter}` must be an ASCII character")));
+        return Err(IngestError::new(
+            name,
+            format!("delimiter `{delimiter}` must be an ASCII character"),
+        ));
     }
     builder.note("delimiter", delimiter.to_string());
-    parse(text, delimiter as u8, options, &mut builder)?;
+    parse(
+        text,
+        delimiter as u8,
+        options,
+        &decoded.legacy_lines,
+        &mut builder,
+    )?;
     builder.finish(options)
 }
 
@@ -54,10 +65,17 @@ fn note_encoding(builder: &mut TableBuilder, d: &Decoded) {
 
 /// The delimiter that splits the first lines most consistently into more than one field.
 pub fn sniff_delimiter(text: &str, prefer_tab: bool) -> char {
-    let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).take(30).collect();
+    let lines: Vec<&str> = text
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .take(30)
+        .collect();
     let mut best = (if prefer_tab { '\t' } else { ',' }, 0.0f64, 0usize);
     for d in CANDIDATE_DELIMITERS {
-        let counts: Vec<usize> = lines.iter().map(|l| split_fields(l, d as u8).0.len() - 1).collect();
+        let counts: Vec<usize> = lines
+            .iter()
+            .map(|l| split_fields(l, d as u8).0.len() - 1)
+            .collect();
         let mut freq = std::collections::BTreeMap::new();
         for &c in counts.iter().filter(|&&c| c > 0) {
             *freq.entry(c).or_insert(0usize) += 1;
@@ -132,7 +150,7 @@ impl<'t> Records<'t> {
             .has_headers(false)
             .flexible(true)
             .delimiter(delimiter)
-            .from_reader(text[offset..].as_bytes());
+            .from_reader(&text.as_bytes()[offset..]);
         Records {
             text,
             offset,
@@ -146,10 +164,14 @@ impl<'t> Records<'t> {
         if !self.reader.read_record(&mut fields)? {
             return Ok(None);
         }
-        let pos = fields.position().cloned().unwrap_or_else(csv::Position::new);
+        let pos = fields
+            .position()
+            .cloned()
+            .unwrap_or_else(csv::Position::new);
         // After a CRLF record the csv crate places the next record at its leading `\n`.
         let mut start = self.offset + pos.byte() as usize;
-        start += self.text[start..].len() - self.text[start..].trim_start_matches(['\r', '\n']).len();
+        start +=
+            self.text[start..].len() - self.text[start..].trim_start_matches(['\r', '\n']).len();
         let end = self.offset + self.reader.position().byte() as usize;
         let line = self.cursor.1 + self.text[self.cursor.0..start].matches('\n').count() as u64;
         self.cursor = (start, line);
@@ -162,7 +184,13 @@ impl<'t> Records<'t> {
     }
 }
 
-fn parse(text: &str, delimiter: u8, options: &SourceOptions, builder: &mut TableBuilder) -> Result<(), IngestError> {
+fn parse(
+    text: &str,
+    delimiter: u8,
+    options: &SourceOptions,
+    legacy_lines: &[u64],
+    builder: &mut TableBuilder,
+) -> Result<(), IngestError> {
     let csv_error = |e: csv::Error| IngestError::new("", format!("CSV reader failed: {e}"));
     // The header: the job's line, or the first row that looks like one among the first rows.
     let mut head = Records::new(text, 0, 1, delimiter);
@@ -186,7 +214,8 @@ fn parse(text: &str, delimiter: u8, options: &SourceOptions, builder: &mut Table
             let header: Vec<String> = rows[i].iter().map(|h| h.trim().to_string()).collect();
             builder.note("header_line", first[i].line);
             builder.note("title_lines", first[i].line - 1);
-            let next_line = first[i].line + text[first[i].start..first[i].end].matches('\n').count() as u64;
+            let next_line =
+                first[i].line + text[first[i].start..first[i].end].matches('\n').count() as u64;
             (builder.header(&header), first[i].end, next_line)
         }
         None => {
@@ -196,72 +225,111 @@ fn parse(text: &str, delimiter: u8, options: &SourceOptions, builder: &mut Table
             (builder.header(&names), 0, 1)
         }
     };
-    read_body(text, body_offset, body_line, delimiter, &columns, builder).map_err(csv_error)
+    let body = Body {
+        text,
+        delimiter,
+        columns: &columns,
+        legacy_lines,
+    };
+    body.read(body_offset, body_line, builder)
+        .map_err(csv_error)
 }
 
-fn read_body(
-    text: &str,
-    offset: usize,
-    line: u64,
+/// The data rows below the header.
+struct Body<'a> {
+    text: &'a str,
     delimiter: u8,
-    columns: &[usize],
-    builder: &mut TableBuilder,
-) -> Result<(), csv::Error> {
-    let width = columns.len();
-    let mut blank_rows = 0u64;
-    let mut records = Records::new(text, offset, line, delimiter);
-    while let Some(span) = records.next()? {
-        if span.fields.iter().all(|f| f.trim().is_empty()) {
-            blank_rows += 1;
-            continue;
-        }
-        let raw = text[span.start..span.end].trim_end_matches(['\r', '\n']);
-        let cells = |fields: Vec<String>| -> Vec<(usize, String)> { columns.iter().copied().zip(fields).collect() };
-        let position = Position::Line(span.line);
-        if raw.contains('\n') {
-            let swallowed = raw
-                .split('\n')
-                .skip(1)
-                .any(|l| matches!(split_fields(l, delimiter), (f, false) if f.len() == width));
-            if span.fields.len() == width && !swallowed {
-                builder.push(position, cells(span.fields.iter().map(str::to_string).collect()));
+    columns: &'a [usize],
+    /// Lines a mixed-encoding file had to decode with a fallback encoding.
+    legacy_lines: &'a [u64],
+}
+
+impl Body<'_> {
+    fn read(&self, offset: usize, line: u64, builder: &mut TableBuilder) -> Result<(), csv::Error> {
+        let (text, delimiter, width) = (self.text, self.delimiter, self.columns.len());
+        let mut blank_rows = 0u64;
+        let mut records = Records::new(text, offset, line, delimiter);
+        while let Some(span) = records.next()? {
+            if span.fields.iter().all(|f| f.trim().is_empty()) {
+                blank_rows += 1;
                 continue;
             }
-            // An opening quote that never closes: quarantine its line, resume on the next one.
-            let first_line = raw.split('\n').next().unwrap_or_default();
-            let (fields, _) = split_fields(first_line, delimiter);
-            let reason = format!(
-                "malformed_row: an opening quote in field {} is never closed; the line is quarantined and the lines after it are read on their own",
-                fields.len()
-            );
-            let resume = span.start + first_line.len() + 1;
-            builder.quarantine(position, reason, first_line.trim_end_matches('\r'), cells(fields));
-            records = Records::new(text, resume, span.line + 1, delimiter);
-            continue;
+            let raw = text[span.start..span.end].trim_end_matches(['\r', '\n']);
+            let position = Position::Line(span.line);
+            if raw.contains('\n') {
+                let swallowed = raw
+                    .split('\n')
+                    .skip(1)
+                    .any(|l| matches!(split_fields(l, delimiter), (f, false) if f.len() == width));
+                if span.fields.len() == width && !swallowed {
+                    self.keep(builder, position, &span, raw);
+                    continue;
+                }
+                // An opening quote that never closes: quarantine its line, resume on the next one.
+                let first_line = raw.split('\n').next().unwrap_or_default();
+                let (fields, _) = split_fields(first_line, delimiter);
+                let reason = format!(
+                    "malformed_row: an opening quote in field {} is never closed; the line is quarantined and the lines after it are read on their own",
+                    fields.len()
+                );
+                let resume = span.start + first_line.len() + 1;
+                builder.quarantine(
+                    position,
+                    reason,
+                    first_line.trim_end_matches('\r'),
+                    self.cells(fields),
+                );
+                records = Records::new(text, resume, span.line + 1, delimiter);
+                continue;
+            }
+            let (diag, open_quote) = if raw.contains('"') {
+                split_fields(raw, delimiter)
+            } else {
+                (Vec::new(), false)
+            };
+            if open_quote {
+                let reason = format!(
+                    "malformed_row: an opening quote in field {} is never closed",
+                    diag.len()
+                );
+                builder.quarantine(position, reason, raw, self.cells(diag));
+            } else if span.fields.len() != width {
+                let reason = format!(
+                    "malformed_row: {} fields where the header has {} (an unquoted `{}` inside a value?)",
+                    span.fields.len(),
+                    width,
+                    delimiter as char
+                );
+                let fields = span.fields.iter().map(str::to_string).collect();
+                builder.quarantine(position, reason, raw, self.cells(fields));
+            } else {
+                self.keep(builder, position, &span, raw);
+            }
         }
-        let (diag, open_quote) = if raw.contains('"') {
-            split_fields(raw, delimiter)
-        } else {
-            (Vec::new(), false)
-        };
-        let fields: Vec<String> = span.fields.iter().map(str::to_string).collect();
-        if open_quote {
-            let reason = format!("malformed_row: an opening quote in field {} is never closed", diag.len());
-            builder.quarantine(position, reason, raw, cells(diag));
-        } else if fields.len() != width {
-            let reason = format!(
-                "malformed_row: {} fields where the header has {} (an unquoted `{}` inside a value?)",
-                fields.len(),
-                width,
-                delimiter as char
+        builder.note("blank_rows", blank_rows);
+        Ok(())
+    }
+
+    fn cells(&self, fields: Vec<String>) -> Vec<(usize, String)> {
+        self.columns.iter().copied().zip(fields).collect()
+    }
+
+    fn keep(&self, builder: &mut TableBuilder, position: Position, span: &Span, raw: &str) {
+        let fields = span.fields.iter().map(str::to_string).collect();
+        builder.push(position, self.cells(fields));
+        let last = span.line + raw.matches('\n').count() as u64;
+        if self
+            .legacy_lines
+            .iter()
+            .any(|l| (span.line..=last).contains(l))
+        {
+            builder.flag_last(
+                "*",
+                "encoding_mixed",
+                "this row is in another encoding than the rest of the file (decoded on its own); re-save the file as UTF-8",
             );
-            builder.quarantine(position, reason, raw, cells(fields));
-        } else {
-            builder.push(position, cells(fields));
         }
     }
-    builder.note("blank_rows", blank_rows);
-    Ok(())
 }
 
 #[cfg(test)]
@@ -272,7 +340,7 @@ mod tests {
     fn read_text(text: &str) -> SourceTable {
         let mut b = TableBuilder::new("t.csv");
         let d = sniff_delimiter(text, false);
-        parse(text, d as u8, &SourceOptions::default(), &mut b).unwrap();
+        parse(text, d as u8, &SourceOptions::default(), &[], &mut b).unwrap();
         b.finish(&SourceOptions::default()).unwrap()
     }
 
@@ -280,18 +348,26 @@ mod tests {
     fn sniffs_delimiters() {
         assert_eq!(sniff_delimiter("a,b,c\n1,2,3\n", false), ',');
         assert_eq!(sniff_delimiter("a\tb\tc\n1\t2,5\t3\n", false), '\t');
-        assert_eq!(sniff_delimiter("名称;地址;电话\n华为;深圳,南山;0755\n", false), ';');
+        assert_eq!(
+            sniff_delimiter("名称;地址;电话\n华为;深圳,南山;0755\n", false),
+            ';'
+        );
         assert_eq!(sniff_delimiter("a|b\n1|2\n", false), '|');
         assert_eq!(sniff_delimiter("only\n", true), '\t');
     }
 
     #[test]
     fn ragged_row_is_quarantined_and_the_rest_read() {
-        let t = read_text("客户编码,单位名称,地址\r\nKH1,华为,深圳\r\nKH2,中兴,深圳,南山\r\nKH3,腾讯,深圳\r\n");
+        let t = read_text(
+            "客户编码,单位名称,地址\r\nKH1,华为,深圳\r\nKH2,中兴,深圳,南山\r\nKH3,腾讯,深圳\r\n",
+        );
         assert_eq!(t.records.len(), 2);
         assert_eq!(t.quarantined.len(), 1);
         let q = &t.quarantined[0];
-        assert_eq!((q.key.as_str(), &q.position, q.raw.as_str()), ("KH2", &Position::Line(3), "KH2,中兴,深圳,南山"));
+        assert_eq!(
+            (q.key.as_str(), &q.position, q.raw.as_str()),
+            ("KH2", &Position::Line(3), "KH2,中兴,深圳,南山")
+        );
         assert!(q.reason.contains("4 fields"));
     }
 
@@ -316,7 +392,8 @@ mod tests {
 
     #[test]
     fn legit_quoted_commas_and_newlines_are_one_record() {
-        let text = "id,name,address,phone\n1,\"华为, 深圳\",\"深圳市南山区\n科技园\",0755\n2,b,c,d\n";
+        let text =
+            "id,name,address,phone\n1,\"华为, 深圳\",\"深圳市南山区\n科技园\",0755\n2,b,c,d\n";
         let t = read_text(text);
         assert_eq!(t.quarantined.len(), 0);
         assert_eq!(t.records.len(), 2);

@@ -100,7 +100,10 @@ fn mixed(bytes: &[u8]) -> Option<Decoded> {
     if utf8_non_ascii == 0 || invalid.len() > utf8_non_ascii {
         return None;
     }
-    let legacy_bytes: Vec<u8> = invalid.iter().flat_map(|&i| lines[i].iter().copied()).collect();
+    let legacy_bytes: Vec<u8> = invalid
+        .iter()
+        .flat_map(|&i| lines[i].iter().copied())
+        .collect();
     let fallback = detect(&legacy_bytes);
     let mut text = String::with_capacity(bytes.len());
     let mut replacements = 0;
@@ -132,7 +135,12 @@ fn utf16_without_bom(bytes: &[u8]) -> Option<&'static Encoding> {
     }
     let pairs = sample.len() / 2;
     let even_nul = sample.iter().step_by(2).filter(|&&b| b == 0).count();
-    let odd_nul = sample.iter().skip(1).step_by(2).filter(|&&b| b == 0).count();
+    let odd_nul = sample
+        .iter()
+        .skip(1)
+        .step_by(2)
+        .filter(|&&b| b == 0)
+        .count();
     if odd_nul * 10 >= pairs * 3 && even_nul * 20 < pairs {
         Some(UTF_16LE)
     } else if even_nul * 10 >= pairs * 3 && odd_nul * 20 < pairs {
@@ -166,7 +174,10 @@ mod tests {
         let mut bom = vec![0xEF, 0xBB, 0xBF];
         bom.extend_from_slice("客户名称".as_bytes());
         let d = decode(&bom, None).unwrap();
-        assert_eq!((d.encoding, d.bom, d.text.as_str()), ("UTF-8", true, "客户名称"));
+        assert_eq!(
+            (d.encoding, d.bom, d.text.as_str()),
+            ("UTF-8", true, "客户名称")
+        );
     }
 
     #[test]
@@ -180,7 +191,8 @@ mod tests {
 
     #[test]
     fn big5_is_detected() {
-        let text = "客戶名稱,地址\n張偉,臺北市中正區重慶南路一段122號\n陳美玲,高雄市前鎮區中山二路\n";
+        let text =
+            "客戶名稱,地址\n張偉,臺北市中正區重慶南路一段122號\n陳美玲,高雄市前鎮區中山二路\n";
         let d = decode(&encode(encoding_rs::BIG5, text), None).unwrap();
         assert_eq!(d.encoding, "Big5");
         assert_eq!(d.text, text);
@@ -202,7 +214,9 @@ mod tests {
 
     #[test]
     fn mixed_file_decodes_legacy_lines_alone() {
-        let mut bytes = "客户名称,地址\n张伟,北京市朝阳区\n王芳,上海市徐汇区\n".as_bytes().to_vec();
+        let mut bytes = "客户名称,地址\n张伟,北京市朝阳区\n王芳,上海市徐汇区\n"
+            .as_bytes()
+            .to_vec();
         bytes.extend(encode(GBK, "李娜,广州市天河区\n"));
         let d = decode(&bytes, None).unwrap();
         assert_eq!(d.decided_by, "mixed");
@@ -212,9 +226,15 @@ mod tests {
 
     #[test]
     fn binary_is_refused_and_job_label_wins() {
-        assert!(decode(&[0x50, 0x4B, 0x03, 0x04, 0x00, 0x00, 0x08, 0x00, 0x00, 0x00], None).is_err());
+        assert!(decode(
+            &[0x50, 0x4B, 0x03, 0x04, 0x00, 0x00, 0x08, 0x00, 0x00, 0x00],
+            None
+        )
+        .is_err());
         let d = decode(&encode(GBK, "张伟"), Some("gbk")).unwrap();
         assert_eq!((d.decided_by, d.text.as_str()), ("job", "张伟"));
-        assert!(decode(b"x", Some("klingon")).unwrap_err().contains("klingon"));
+        assert!(decode(b"x", Some("klingon"))
+            .unwrap_err()
+            .contains("klingon"));
     }
 }

@@ -14,7 +14,9 @@ use super::{detect_header, format_number, IngestError, SourceOptions, TableBuild
 use crate::record::{Position, SourceTable};
 
 pub fn read(path: &Path, name: &str, options: &SourceOptions) -> Result<SourceTable, IngestError> {
-    let fail = |e: &dyn std::fmt::Display| IngestError::new(name, format!("cannot open the workbook: {e}"));
+    let fail = |e: &dyn std::fmt::Display| {
+        IngestError::new(name, format!("cannot open the workbook: {e}"))
+    };
     let mut workbook = open_workbook_auto(path).map_err(|e| fail(&e))?;
     let all: Vec<String> = workbook.sheet_names().to_vec();
     let sheets: Vec<String> = if options.sheets.is_empty() {
@@ -24,7 +26,10 @@ pub fn read(path: &Path, name: &str, options: &SourceOptions) -> Result<SourceTa
             if !all.contains(s) {
                 return Err(IngestError::new(
                     name,
-                    format!("the job names sheet `{s}`, but the workbook has: {}", all.join(", ")),
+                    format!(
+                        "the job names sheet `{s}`, but the workbook has: {}",
+                        all.join(", ")
+                    ),
                 ));
             }
         }
@@ -43,7 +48,10 @@ pub fn read(path: &Path, name: &str, options: &SourceOptions) -> Result<SourceTa
     builder.finish(options)
 }
 
-fn merged_regions(workbook: &mut Sheets<std::io::BufReader<std::fs::File>>, sheet: &str) -> Vec<Dimensions> {
+fn merged_regions(
+    workbook: &mut Sheets<std::io::BufReader<std::fs::File>>,
+    sheet: &str,
+) -> Vec<Dimensions> {
     match workbook {
         Sheets::Xlsx(x) => x.merge_cells_by_sheet_name(sheet).unwrap_or_default(),
         Sheets::Xls(x) => x.merge_cells_by_sheet_name(sheet).unwrap_or_default(),
@@ -61,7 +69,10 @@ fn read_sheet(
     let Some((row0, col0)) = range.start() else {
         return serde_json::json!({"sheet": sheet, "empty": true});
     };
-    let mut rows: Vec<Vec<String>> = range.rows().map(|r| r.iter().map(cell_text).collect()).collect();
+    let mut rows: Vec<Vec<String>> = range
+        .rows()
+        .map(|r| r.iter().map(cell_text).collect())
+        .collect();
     let filled = fill_vertical_merges(&mut rows, merged, row0, col0);
     let header_at = match options.header_row {
         Some(n) => (n as u32).checked_sub(row0 + 1).map(|i| i as usize),
@@ -74,7 +85,9 @@ fn read_sheet(
         }
         _ => {
             let width = rows.iter().map(Vec::len).max().unwrap_or(0);
-            let names: Vec<String> = (0..width).map(|i| column_letter(col0 as usize + i)).collect();
+            let names: Vec<String> = (0..width)
+                .map(|i| column_letter(col0 as usize + i))
+                .collect();
             (builder.header(&names), 0)
         }
     };
@@ -102,10 +115,16 @@ fn read_sheet(
 
 /// Copy the value of each vertically merged region into the rows it covers; returns how many
 /// cells were filled. Horizontal-only merges (titles) are left alone.
-fn fill_vertical_merges(rows: &mut [Vec<String>], merged: &[Dimensions], row0: u32, col0: u32) -> usize {
+fn fill_vertical_merges(
+    rows: &mut [Vec<String>],
+    merged: &[Dimensions],
+    row0: u32,
+    col0: u32,
+) -> usize {
     let mut filled = 0;
     for m in merged.iter().filter(|m| m.end.0 > m.start.0) {
-        let (Some(top), Some(left)) = (m.start.0.checked_sub(row0), m.start.1.checked_sub(col0)) else {
+        let (Some(top), Some(left)) = (m.start.0.checked_sub(row0), m.start.1.checked_sub(col0))
+        else {
             continue;
         };
         let value = rows
@@ -184,8 +203,14 @@ mod tests {
             vec!["b".to_string(), String::new()],
         ];
         let merged = [
-            Dimensions { start: (0, 0), end: (0, 1) },
-            Dimensions { start: (1, 1), end: (2, 1) },
+            Dimensions {
+                start: (0, 0),
+                end: (0, 1),
+            },
+            Dimensions {
+                start: (1, 1),
+                end: (2, 1),
+            },
         ];
         assert_eq!(fill_vertical_merges(&mut rows, &merged, 0, 0), 1);
         assert_eq!(rows[2][1], "电话");

@@ -14,7 +14,8 @@ use crate::record::{Position, SourceTable};
 
 pub fn read(path: &Path, name: &str, options: &SourceOptions) -> Result<SourceTable, IngestError> {
     let bytes = read_bytes(path, name)?;
-    let decoded = decode(&bytes, options.encoding.as_deref()).map_err(|m| IngestError::new(name, m))?;
+    let decoded =
+        decode(&bytes, options.encoding.as_deref()).map_err(|m| IngestError::new(name, m))?;
     let text = decoded.text.as_str();
     let mut builder = TableBuilder::new(name);
     builder.note("encoding", decoded.encoding);
@@ -24,7 +25,7 @@ pub fn read(path: &Path, name: &str, options: &SourceOptions) -> Result<SourceTa
             builder.note("layout", "array");
             for (i, item) in items.into_iter().enumerate() {
                 let position = Position::Item(i as u64 + 1);
-                take(&mut builder, position, item, || String::new());
+                take(&mut builder, position, item, String::new);
             }
             return builder.finish(options);
         }
@@ -42,8 +43,15 @@ pub fn read(path: &Path, name: &str, options: &SourceOptions) -> Result<SourceTa
             Ok(value) => take(&mut builder, position, value, || line.to_string()),
             Err(e) => {
                 let key = salvage_id(line);
-                let cells = key.map(|k| vec![(builder.column("id"), k)]).unwrap_or_default();
-                builder.quarantine(position, format!("malformed_row: not valid JSON ({e})"), line, cells);
+                let cells = key
+                    .map(|k| vec![(builder.column("id"), k)])
+                    .unwrap_or_default();
+                builder.quarantine(
+                    position,
+                    format!("malformed_row: not valid JSON ({e})"),
+                    line,
+                    cells,
+                );
             }
         }
     }
@@ -56,7 +64,10 @@ fn take(builder: &mut TableBuilder, position: Position, value: Value, raw: impl 
         Value::Object(obj) => {
             let mut flat = Vec::new();
             flatten("", &obj, &mut flat);
-            let cells = flat.into_iter().map(|(path, v)| (builder.column(&path), v)).collect();
+            let cells = flat
+                .into_iter()
+                .map(|(path, v)| (builder.column(&path), v))
+                .collect();
             builder.push(position, cells);
         }
         other => {
@@ -67,8 +78,17 @@ fn take(builder: &mut TableBuilder, position: Position, value: Value, raw: impl 
                 Value::Bool(_) => "a boolean",
                 _ => "null",
             };
-            let text = if raw().is_empty() { other.to_string() } else { raw() };
-            builder.quarantine(position, format!("malformed_row: a JSON {kind}, not an object"), text, Vec::new());
+            let text = if raw().is_empty() {
+                other.to_string()
+            } else {
+                raw()
+            };
+            builder.quarantine(
+                position,
+                format!("malformed_row: a JSON {kind}, not an object"),
+                text,
+                Vec::new(),
+            );
         }
     }
 }
@@ -126,7 +146,10 @@ mod tests {
 
     #[test]
     fn salvages_the_id_of_a_broken_line() {
-        assert_eq!(salvage_id(r#"{"id": "OA-2023-0000007", "客户": {"名称": "#).as_deref(), Some("OA-2023-0000007"));
+        assert_eq!(
+            salvage_id(r#"{"id": "OA-2023-0000007", "客户": {"名称": "#).as_deref(),
+            Some("OA-2023-0000007")
+        );
         assert_eq!(salvage_id("{garbage"), None);
     }
 }

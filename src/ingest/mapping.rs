@@ -75,10 +75,14 @@ impl fmt::Display for Field {
 impl FromStr for Field {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, String> {
-        Field::ALL.iter().copied().find(|f| f.as_str() == s).ok_or_else(|| {
-            let names: Vec<_> = Field::ALL.iter().map(|f| f.as_str()).collect();
-            format!("unknown field `{s}`; known fields: {}", names.join(", "))
-        })
+        Field::ALL
+            .iter()
+            .copied()
+            .find(|f| f.as_str() == s)
+            .ok_or_else(|| {
+                let names: Vec<_> = Field::ALL.iter().map(|f| f.as_str()).collect();
+                format!("unknown field `{s}`; known fields: {}", names.join(", "))
+            })
     }
 }
 
@@ -87,94 +91,333 @@ const SYNONYMS: &[(Field, &[&str])] = &[
     (
         Field::RecordId,
         &[
-            "客户编号", "客户编码", "客户代码", "客户id", "客户号", "编号", "序号", "编码", "代码", "id",
-            "customerid", "custid", "recordid", "accountid", "clientid", "no",
+            "客户编号",
+            "客户编码",
+            "客户代码",
+            "客户id",
+            "客户号",
+            "编号",
+            "序号",
+            "编码",
+            "代码",
+            "id",
+            "customerid",
+            "custid",
+            "recordid",
+            "accountid",
+            "clientid",
+            "no",
         ],
     ),
     (
         Field::CustomerType,
-        &["客户类型", "客户类别", "客户性质", "类型", "类别", "customertype", "type", "category", "kind"],
+        &[
+            "客户类型",
+            "客户类别",
+            "客户性质",
+            "类型",
+            "类别",
+            "customertype",
+            "type",
+            "category",
+            "kind",
+        ],
     ),
     (
         Field::Name,
         &[
-            "客户名称", "单位名称", "公司名称", "企业名称", "客户全称", "客户姓名", "客户", "名称", "全称",
-            "customername", "customer", "companyname", "accountname", "clientname", "fullname", "name",
+            "客户名称",
+            "单位名称",
+            "公司名称",
+            "企业名称",
+            "客户全称",
+            "客户姓名",
+            "客户",
+            "名称",
+            "全称",
+            "customername",
+            "customer",
+            "companyname",
+            "accountname",
+            "clientname",
+            "fullname",
+            "name",
         ],
     ),
     (Field::PersonName, &["姓名", "人员姓名", "personname"]),
-    (Field::FirstName, &["firstname", "givenname", "forename", "名"]),
-    (Field::LastName, &["lastname", "surname", "familyname", "姓"]),
-    (Field::Organization, &["单位", "公司", "所在单位", "organization", "organisation", "company"]),
-    (Field::Employer, &["工作单位", "就职单位", "任职单位", "雇主", "employer", "workplace"]),
+    (
+        Field::FirstName,
+        &["firstname", "givenname", "forename", "名"],
+    ),
+    (
+        Field::LastName,
+        &["lastname", "surname", "familyname", "姓"],
+    ),
+    (
+        Field::Organization,
+        &[
+            "单位",
+            "公司",
+            "所在单位",
+            "organization",
+            "organisation",
+            "company",
+        ],
+    ),
+    (
+        Field::Employer,
+        &[
+            "工作单位",
+            "就职单位",
+            "任职单位",
+            "雇主",
+            "employer",
+            "workplace",
+        ],
+    ),
     (Field::Gender, &["性别", "gender", "sex"]),
     (
         Field::BirthDate,
-        &["出生日期", "出生年月", "生日", "出生年月日", "dob", "dateofbirth", "birthdate", "birthday"],
+        &[
+            "出生日期",
+            "出生年月",
+            "生日",
+            "出生年月日",
+            "dob",
+            "dateofbirth",
+            "birthdate",
+            "birthday",
+        ],
     ),
     (
         Field::IdNumber,
         &[
-            "身份证号", "身份证", "身份证号码", "证件号码", "证件号", "个人证件号", "idcard", "idnumber",
-            "idno", "nationalid", "ssn",
+            "身份证号",
+            "身份证",
+            "身份证号码",
+            "证件号码",
+            "证件号",
+            "个人证件号",
+            "idcard",
+            "idnumber",
+            "idno",
+            "nationalid",
+            "ssn",
         ],
     ),
     (
         Field::Uscc,
         &[
-            "统一社会信用代码", "社会信用代码", "信用代码", "税号", "纳税人识别号", "营业执照号", "uscc",
-            "creditcode", "taxid", "taxnumber", "vat", "vatnumber",
+            "统一社会信用代码",
+            "社会信用代码",
+            "信用代码",
+            "税号",
+            "纳税人识别号",
+            "营业执照号",
+            "uscc",
+            "creditcode",
+            "taxid",
+            "taxnumber",
+            "vat",
+            "vatnumber",
         ],
     ),
-    (Field::IdOrUscc, &["税号证件号", "证件号税号", "证照号码", "证件号码税号"]),
-    (Field::ContactName, &["联系人", "联系人姓名", "负责人", "对接人", "contact", "contactname", "contactperson"]),
-    (Field::ContactMobile, &["联系人手机", "联系人手机号", "contactmobile"]),
+    (
+        Field::IdOrUscc,
+        &["税号证件号", "证件号税号", "证照号码", "证件号码税号"],
+    ),
+    (
+        Field::ContactName,
+        &[
+            "联系人",
+            "联系人姓名",
+            "负责人",
+            "对接人",
+            "contact",
+            "contactname",
+            "contactperson",
+        ],
+    ),
+    (
+        Field::ContactMobile,
+        &["联系人手机", "联系人手机号", "contactmobile"],
+    ),
     (Field::ContactPhone, &["联系人电话", "contactphone"]),
     (Field::ContactEmail, &["联系人邮箱", "contactemail"]),
     (
         Field::Mobile,
-        &["手机", "手机号", "手机号码", "移动电话", "mobile", "mobilephone", "cell", "cellphone", "mobileno"],
+        &[
+            "手机",
+            "手机号",
+            "手机号码",
+            "移动电话",
+            "mobile",
+            "mobilephone",
+            "cell",
+            "cellphone",
+            "mobileno",
+        ],
     ),
     (
         Field::Phone,
         &[
-            "电话", "联系电话", "座机", "固定电话", "固话", "办公电话", "电话号码", "联系方式", "phone",
-            "telephone", "tel", "landline", "phonenumber",
+            "电话",
+            "联系电话",
+            "座机",
+            "固定电话",
+            "固话",
+            "办公电话",
+            "电话号码",
+            "联系方式",
+            "phone",
+            "telephone",
+            "tel",
+            "landline",
+            "phonenumber",
         ],
     ),
-    (Field::Email, &["电子邮件", "邮箱", "电子邮箱", "邮件", "email", "mail", "emailaddress"]),
+    (
+        Field::Email,
+        &[
+            "电子邮件",
+            "邮箱",
+            "电子邮箱",
+            "邮件",
+            "email",
+            "mail",
+            "emailaddress",
+        ],
+    ),
     (
         Field::Address,
         &[
-            "地址", "详细地址", "通讯地址", "联系地址", "住址", "家庭住址", "公司地址", "注册地址", "办公地址",
-            "address", "addr", "streetaddress", "address1",
+            "地址",
+            "详细地址",
+            "通讯地址",
+            "联系地址",
+            "住址",
+            "家庭住址",
+            "公司地址",
+            "注册地址",
+            "办公地址",
+            "address",
+            "addr",
+            "streetaddress",
+            "address1",
         ],
     ),
     (Field::AddressDetail, &["街道地址", "街道", "street"]),
-    (Field::Province, &["省", "省份", "所在省", "province", "state"]),
-    (Field::City, &["市", "城市", "所在城市", "地市", "city", "town"]),
-    (Field::District, &["区", "区县", "县区", "所在区县", "district", "county"]),
-    (Field::Postcode, &["邮编", "邮政编码", "postcode", "zip", "zipcode", "postalcode"]),
-    (Field::Industry, &["所属行业", "行业", "行业类别", "industry", "sector"]),
-    (Field::NameEn, &["英文名", "英文名称", "英文姓名", "拼音", "englishname", "nameen"]),
-    (Field::CreditLimit, &["信用额度", "授信额度", "信用限额", "额度", "creditlimit", "credit"]),
+    (
+        Field::Province,
+        &["省", "省份", "所在省", "province", "state"],
+    ),
+    (
+        Field::City,
+        &["市", "城市", "所在城市", "地市", "city", "town"],
+    ),
+    (
+        Field::District,
+        &["区", "区县", "县区", "所在区县", "district", "county"],
+    ),
+    (
+        Field::Postcode,
+        &[
+            "邮编",
+            "邮政编码",
+            "postcode",
+            "zip",
+            "zipcode",
+            "postalcode",
+        ],
+    ),
+    (
+        Field::Industry,
+        &["所属行业", "行业", "行业类别", "industry", "sector"],
+    ),
+    (
+        Field::NameEn,
+        &[
+            "英文名",
+            "英文名称",
+            "英文姓名",
+            "拼音",
+            "englishname",
+            "nameen",
+        ],
+    ),
+    (
+        Field::CreditLimit,
+        &[
+            "信用额度",
+            "授信额度",
+            "信用限额",
+            "额度",
+            "creditlimit",
+            "credit",
+        ],
+    ),
     (
         Field::CreatedAt,
         &[
-            "建档日期", "建档时间", "创建时间", "创建日期", "录入日期", "录入时间", "登记日期", "created",
-            "createdat", "createtime", "createdate", "registrationdate",
+            "建档日期",
+            "建档时间",
+            "创建时间",
+            "创建日期",
+            "录入日期",
+            "录入时间",
+            "登记日期",
+            "created",
+            "createdat",
+            "createtime",
+            "createdate",
+            "registrationdate",
         ],
     ),
     (
         Field::UpdatedAt,
         &[
-            "最后跟进时间", "更新时间", "修改时间", "最后更新", "最后修改时间", "调查日期", "updated", "updatedat",
-            "lastmodified", "modified", "surveydate",
+            "最后跟进时间",
+            "更新时间",
+            "修改时间",
+            "最后更新",
+            "最后修改时间",
+            "调查日期",
+            "updated",
+            "updatedat",
+            "lastmodified",
+            "modified",
+            "surveydate",
         ],
     ),
-    (Field::Note, &["备注", "说明", "意见建议", "备注信息", "remark", "remarks", "note", "notes", "comment", "comments"]),
+    (
+        Field::Note,
+        &[
+            "备注",
+            "说明",
+            "意见建议",
+            "备注信息",
+            "remark",
+            "remarks",
+            "note",
+            "notes",
+            "comment",
+            "comments",
+        ],
+    ),
     (Field::Status, &["状态", "客户状态", "status"]),
-    (Field::SalesRep, &["业务员", "跟进人", "销售", "销售员", "客户经理", "salesrep", "owner", "accountmanager"]),
+    (
+        Field::SalesRep,
+        &[
+            "业务员",
+            "跟进人",
+            "销售",
+            "销售员",
+            "客户经理",
+            "salesrep",
+            "owner",
+            "accountmanager",
+        ],
+    ),
 ];
 
 /// Parent objects whose members describe the customer's contact person.
@@ -210,11 +453,19 @@ pub fn map_header(header: &str) -> Option<Field> {
     let segments: Vec<&str> = header.split('.').collect();
     if segments.len() < 2 {
         // A header that merely adds a unit or note in brackets: 信用额度(元), 手机号（必填）.
-        let base = header.split(['(', '（', '[', '【']).next().unwrap_or(header);
-        return (base != header).then(|| lookup(&header_key(base))).flatten();
+        let base = header
+            .split(['(', '（', '[', '【'])
+            .next()
+            .unwrap_or(header);
+        return (base != header)
+            .then(|| lookup(&header_key(base)))
+            .flatten();
     }
     let leaf = lookup(&header_key(segments[segments.len() - 1]))?;
-    let parents: Vec<String> = segments[..segments.len() - 1].iter().map(|s| header_key(s)).collect();
+    let parents: Vec<String> = segments[..segments.len() - 1]
+        .iter()
+        .map(|s| header_key(s))
+        .collect();
     let under = |set: &[&str]| parents.iter().any(|p| set.contains(&p.as_str()));
     if under(REP_PARENTS) {
         return matches!(leaf, Field::Name | Field::PersonName).then_some(Field::SalesRep);
@@ -292,6 +543,9 @@ mod tests {
         for f in Field::ALL {
             assert_eq!(f.as_str().parse::<Field>(), Ok(*f));
         }
-        assert!("nonsense".parse::<Field>().unwrap_err().contains("known fields"));
+        assert!("nonsense"
+            .parse::<Field>()
+            .unwrap_err()
+            .contains("known fields"));
     }
 }

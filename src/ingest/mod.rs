@@ -112,7 +112,11 @@ pub fn discover(folder: &Path) -> std::io::Result<(Vec<SourceSpec>, Vec<String>)
         .collect();
     entries.sort();
     for path in entries {
-        let name = path.file_name().unwrap_or_default().to_string_lossy().into_owned();
+        let name = path
+            .file_name()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .into_owned();
         // Hidden files and Office lock files (~$book.xlsx) are never exports.
         if name.starts_with('.') || name.starts_with("~$") || !path.is_file() {
             continue;
@@ -135,7 +139,9 @@ pub fn read_source(spec: &SourceSpec) -> Result<SourceTable, IngestError> {
         .options
         .kind
         .or_else(|| SourceKind::from_path(&spec.path))
-        .ok_or_else(|| IngestError::new(&name, "unknown file type; name its `kind` in the job file"))?;
+        .ok_or_else(|| {
+            IngestError::new(&name, "unknown file type; name its `kind` in the job file")
+        })?;
     let mut table = match kind {
         SourceKind::Delimited => delimited::read(&spec.path, &name, &spec.options),
         SourceKind::Excel => excel::read(&spec.path, &name, &spec.options),
@@ -176,9 +182,18 @@ mod tests {
 
     #[test]
     fn kinds_by_extension() {
-        assert_eq!(SourceKind::from_path(Path::new("a/客户.CSV")), Some(SourceKind::Delimited));
-        assert_eq!(SourceKind::from_path(Path::new("x.accdb")), Some(SourceKind::Access));
-        assert_eq!(SourceKind::from_path(Path::new("x.jsonl")), Some(SourceKind::Json));
+        assert_eq!(
+            SourceKind::from_path(Path::new("a/客户.CSV")),
+            Some(SourceKind::Delimited)
+        );
+        assert_eq!(
+            SourceKind::from_path(Path::new("x.accdb")),
+            Some(SourceKind::Access)
+        );
+        assert_eq!(
+            SourceKind::from_path(Path::new("x.jsonl")),
+            Some(SourceKind::Json)
+        );
         assert_eq!(SourceKind::from_path(Path::new("x.docx")), None);
         assert_eq!(SourceKind::from_path(Path::new("README")), None);
     }

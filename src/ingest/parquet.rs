@@ -12,11 +12,17 @@ use super::{format_number, IngestError, SourceOptions, TableBuilder};
 use crate::record::{Position, SourceTable};
 
 pub fn read(path: &Path, name: &str, options: &SourceOptions) -> Result<SourceTable, IngestError> {
-    let fail = |e: &dyn std::fmt::Display| IngestError::new(name, format!("cannot read the Parquet file: {e}"));
+    let fail = |e: &dyn std::fmt::Display| {
+        IngestError::new(name, format!("cannot read the Parquet file: {e}"))
+    };
     let file = File::open(path).map_err(|e| fail(&e))?;
     let df = ParquetReader::new(file).finish().map_err(|e| fail(&e))?;
     let mut builder = TableBuilder::new(name);
-    let names: Vec<String> = df.get_column_names().iter().map(|n| n.to_string()).collect();
+    let names: Vec<String> = df
+        .get_column_names()
+        .iter()
+        .map(|n| n.to_string())
+        .collect();
     let columns = builder.header(&names);
     let series: Vec<&Column> = df.columns().iter().collect();
     for row in 0..df.height() {
@@ -25,7 +31,13 @@ pub fn read(path: &Path, name: &str, options: &SourceOptions) -> Result<SourceTa
             let value = s.get(row).map_err(|e| fail(&e))?;
             cells.push((*c, any_text(&value)));
         }
-        builder.push(Position::TableRow { table: "rows".into(), row: row as u64 + 1 }, cells);
+        builder.push(
+            Position::TableRow {
+                table: "rows".into(),
+                row: row as u64 + 1,
+            },
+            cells,
+        );
     }
     builder.finish(options)
 }

@@ -25,7 +25,11 @@ pub fn detect_header(rows: &[Vec<String>]) -> Option<usize> {
         if n == 0 || (widest >= 2 && (n < 2 || n * 10 < widest * 6)) {
             continue; // blank, or a title / note line such as 客户资料导出 or 导出时间：2024-01-01
         }
-        let cells: Vec<&str> = row.iter().map(|c| c.trim()).filter(|c| !c.is_empty()).collect();
+        let cells: Vec<&str> = row
+            .iter()
+            .map(|c| c.trim())
+            .filter(|c| !c.is_empty())
+            .collect();
         let data_like = cells.iter().filter(|c| looks_like_data(c)).count();
         let mapped = cells.iter().filter(|c| map_header(c).is_some()).count();
         let distinct = cells.iter().collect::<HashSet<_>>().len() == cells.len();
@@ -54,6 +58,8 @@ pub struct TableBuilder {
     quarantined: Vec<PendingQuarantine>,
     rows_read: u64,
     details: serde_json::Map<String, serde_json::Value>,
+    /// Findings per record, by index into `records`.
+    flags: Vec<(usize, String, String, String)>,
 }
 
 impl TableBuilder {
@@ -66,6 +72,7 @@ impl TableBuilder {
             quarantined: Vec::new(),
             rows_read: 0,
             details: serde_json::Map::new(),
+            flags: Vec::new(),
         }
     }
 
@@ -123,6 +130,14 @@ impl TableBuilder {
             },
             cells,
         });
+    }
+
+    /// Attach a finding (`kind`, `message`) about `field` to the record pushed last.
+    pub fn flag_last(&mut self, field: &str, kind: &str, message: impl Into<String>) {
+        if let Some(i) = self.records.len().checked_sub(1) {
+            self.flags
+                .push((i, field.to_string(), kind.to_string(), message.into()));
+        }
     }
 
     pub fn note(&mut self, key: &str, value: impl Into<serde_json::Value>) {
@@ -189,7 +204,18 @@ impl TableBuilder {
                 entry
             })
             .collect();
+        let notes = self
+            .flags
+            .into_iter()
+            .map(|(i, field, kind, message)| crate::record::ReadNote {
+                key: records[i].key.clone(),
+                field,
+                kind,
+                message,
+            })
+            .collect();
         let mut table = SourceTable {
+            notes,
             name: self.name,
             key_column: key.map(|k| k.column),
             columns,
@@ -233,7 +259,11 @@ fn record_key(key: Option<KeyChoice>, values: &[String], position: &Position) ->
     let Some(k) = key else {
         return position.to_string();
     };
-    match values.get(k.column).map(|v| v.trim()).filter(|v| !v.is_empty()) {
+    match values
+        .get(k.column)
+        .map(|v| v.trim())
+        .filter(|v| !v.is_empty())
+    {
         Some(v) if k.qualified => format!("{}!{v}", segment(position).unwrap_or_default()),
         Some(v) => v.to_string(),
         None => position.to_string(),
@@ -254,7 +284,10 @@ fn choose_key(
                 let names: Vec<_> = columns.iter().map(|c| c.name.as_str()).collect();
                 IngestError::new(
                     source,
-                    format!("the job names key column `{named}`, but the columns are: {}", names.join(", ")),
+                    format!(
+                        "the job names key column `{named}`, but the columns are: {}",
+                        names.join(", ")
+                    ),
                 )
             })?;
         let qualified = !unique(records, column, false) && unique(records, column, true);
@@ -271,10 +304,16 @@ fn choose_key(
             continue;
         }
         if unique(records, column, false) {
-            return Ok(Some(KeyChoice { column, qualified: false }));
+            return Ok(Some(KeyChoice {
+                column,
+                qualified: false,
+            }));
         }
         if unique(records, column, true) {
-            return Ok(Some(KeyChoice { column, qualified: true }));
+            return Ok(Some(KeyChoice {
+                column,
+                qualified: true,
+            }));
         }
     }
     Ok(None)
@@ -283,7 +322,11 @@ fn choose_key(
 fn unique(records: &[RawRecord], column: usize, per_segment: bool) -> bool {
     let mut seen = HashSet::with_capacity(records.len());
     records.iter().all(|r| {
-        let seg = if per_segment { segment(&r.position) } else { None };
+        let seg = if per_segment {
+            segment(&r.position)
+        } else {
+            None
+        };
         seen.insert((seg, r.values[column].trim()))
     })
 }
@@ -313,9 +356,21 @@ mod tests {
 
     #[test]
     fn first_row_header_and_headerless_data() {
-        assert_eq!(detect_header(&rows(&["客户编码,单位名称,联系电话", "KH1,华为,0755-1234567"])), Some(0));
-        assert_eq!(detect_header(&rows(&["customer_id,first_name,email", "17,Jon,jon@x.com"])), Some(0));
-        assert_eq!(detect_header(&rows(&["1,张伟,13800138001", "2,李娜,13900139002"])), None);
+        assert_eq!(
+            detect_header(&rows(&[
+                "客户编码,单位名称,联系电话",
+                "KH1,华为,0755-1234567"
+            ])),
+            Some(0)
+        );
+        assert_eq!(
+            detect_header(&rows(&["customer_id,first_name,email", "17,Jon,jon@x.com"])),
+            Some(0)
+        );
+        assert_eq!(
+            detect_header(&rows(&["1,张伟,13800138001", "2,李娜,13900139002"])),
+            None
+        );
     }
 
     #[test]
@@ -323,9 +378,20 @@ mod tests {
         let opts = SourceOptions::default();
         let mut b = TableBuilder::new("erp.csv");
         let cols = b.header(&["客户编码".into(), "单位名称".into()]);
-        b.push(Position::Line(2), vec![(cols[0], "KH1".into()), (cols[1], "华为".into())]);
-        b.push(Position::Line(3), vec![(cols[0], "KH2".into()), (cols[1], "中兴".into())]);
-        b.quarantine(Position::Line(4), "ragged", "KH3,x,y", vec![(cols[0], "KH3".into())]);
+        b.push(
+            Position::Line(2),
+            vec![(cols[0], "KH1".into()), (cols[1], "华为".into())],
+        );
+        b.push(
+            Position::Line(3),
+            vec![(cols[0], "KH2".into()), (cols[1], "中兴".into())],
+        );
+        b.quarantine(
+            Position::Line(4),
+            "ragged",
+            "KH3,x,y",
+            vec![(cols[0], "KH3".into())],
+        );
         let t = b.finish(&opts).unwrap();
         let keys: Vec<_> = t.records.iter().map(|r| r.key.as_str()).collect();
         assert_eq!(keys, ["KH1", "KH2"]);
@@ -345,7 +411,10 @@ mod tests {
         let mut b = TableBuilder::new("survey.xlsx");
         let c = b.header(&["序号".into(), "姓名".into()]);
         for (sheet, row) in [("2023年", 3), ("2024年", 3)] {
-            let pos = Position::Cell { sheet: sheet.into(), row };
+            let pos = Position::Cell {
+                sheet: sheet.into(),
+                row,
+            };
             b.push(pos, vec![(c[0], "1".into()), (c[1], "张伟".into())]);
         }
         let t = b.finish(&SourceOptions::default()).unwrap();
@@ -362,6 +431,9 @@ mod tests {
             ..Default::default()
         };
         let err = b.finish(&opts).unwrap_err();
-        assert!(err.message.contains("客户号") && err.message.contains("电话_2"), "{err}");
+        assert!(
+            err.message.contains("客户号") && err.message.contains("电话_2"),
+            "{err}"
+        );
     }
 }

@@ -36,7 +36,12 @@ fn writer(dir: &Path, file: &str, excel_bom: bool) -> Result<csv::Writer<BufWrit
 
 /// `crosswalk.csv`: every ingested row, quarantined ones with an empty golden id. Returns the
 /// number of rows written, which the run checks against the rows read.
-pub fn write_crosswalk(dir: &Path, tables: &[SourceTable], golden: &[Vec<String>], excel_bom: bool) -> Result<u64> {
+pub fn write_crosswalk(
+    dir: &Path,
+    tables: &[SourceTable],
+    golden: &[Vec<String>],
+    excel_bom: bool,
+) -> Result<u64> {
     let mut w = writer(dir, "crosswalk.csv", excel_bom)?;
     w.write_record(["source", "source_record_key", "golden_id"])?;
     let mut rows = 0;
@@ -72,9 +77,19 @@ pub fn write_quarantine(dir: &Path, tables: &[SourceTable], excel_bom: bool) -> 
 pub fn write_issues(dir: &Path, issues: &mut [Issue], excel_bom: bool) -> Result<()> {
     issues.sort();
     let mut w = writer(dir, "issues.csv", excel_bom)?;
-    w.write_record(["source", "source_record_key", "field", "kind", "severity", "value", "message"])?;
+    w.write_record([
+        "source",
+        "source_record_key",
+        "field",
+        "kind",
+        "severity",
+        "value",
+        "message",
+    ])?;
     for i in issues.iter() {
-        w.write_record([&i.source, &i.key, &i.field, &i.kind, i.severity, &i.value, &i.message])?;
+        w.write_record([
+            &i.source, &i.key, &i.field, &i.kind, i.severity, &i.value, &i.message,
+        ])?;
     }
     w.flush()?;
     Ok(())

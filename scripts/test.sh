@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Runs steward's whole test suite on a fresh machine: installs what the tests need from Debian
+# (mdbtools, to cross-check the Access reader against mdb-export), then `cargo test`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need=()
+command -v mdb-export >/dev/null 2>&1 || need+=(mdbtools)
+if [ ${#need[@]} -gt 0 ]; then
+  if [ "$(id -u)" -eq 0 ]; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+  else
+    sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+  fi
+fi
+
+cargo test --locked "$@"

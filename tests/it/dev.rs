@@ -1,0 +1,115 @@
+//! The dev set d2k (four silos with ground truth in ../shared/dev): every record of the truth is
+//! in the crosswalk, read from the Access database or from its GBK CSV export, and the malformed
+//! ERP rows are quarantined with their line numbers while the rows after them are read.
+
+use std::collections::{BTreeSet, HashMap};
+
+use crate::support::*;
+
+fn family(source: &str) -> &'static str {
+    match source {
+        s if s.starts_with("access") => "access",
+        s if s.starts_with("erp") => "erp",
+        s if s.starts_with("excel") => "excel",
+        _ => "oa",
+    }
+}
+
+fn check_variant(access_file: &str) {
+    let sources = shared().join("dev/d2k/sources");
+    let files: Vec<_> = [
+        access_file,
+        "erp_customers.csv",
+        "excel_survey.xlsx",
+        "oa_followups.jsonl",
+    ]
+    .iter()
+    .map(|f| sources.join(f))
+    .collect();
+    let dir = folder_of(&files);
+    let out = tempfile::tempdir().unwrap();
+    run_ok(dir.path(), out.path(), &[]);
+
+    let truth = read_csv(&shared().join("dev/d2k/truth/truth.csv"));
+    let crosswalk = read_csv(&out.path().join("crosswalk.csv"));
+    let got: BTreeSet<(String, String)> = crosswalk
+        .iter()
+        .map(|r| {
+            (
+                family(&r["source"]).to_string(),
+                r["source_record_key"].clone(),
+            )
+        })
+        .collect();
+    let want: BTreeSet<(String, String)> = truth
+        .iter()
+        .map(|r| (r["source"].clone(), r["source_record_key"].clone()))
+        .collect();
+    assert_eq!(
+        crosswalk.len(),
+        truth.len(),
+        "{access_file}: crosswalk rows"
+    );
+    let missing: Vec<_> = want.difference(&got).take(5).collect();
+    let unknown: Vec<_> = got.difference(&want).take(5).collect();
+    assert!(
+        missing.is_empty() && unknown.is_empty(),
+        "missing {missing:?}, unknown {unknown:?}"
+    );
+
+    // The injected malformed rows, and nothing else, are quarantined, at the truth's lines.
+    let alt: HashMap<(String, String), String> = truth
+        .iter()
+        .map(|r| {
+            (
+                (r["source"].clone(), r["source_record_key"].clone()),
+                r["alt_key"].clone(),
+            )
+        })
+        .collect();
+    let expected: BTreeSet<String> = read_csv(&shared().join("dev/d2k/truth/expected_errors.csv"))
+        .into_iter()
+        .filter(|e| e["kind"] == "malformed_row")
+        .map(|e| e["source_record_key"].clone())
+        .collect();
+    let quarantine = read_csv(&out.path().join("quarantine.csv"));
+    let quarantined: BTreeSet<String> = quarantine
+        .iter()
+        .map(|q| q["source_record_key"].clone())
+        .collect();
+    assert_eq!(quarantined, expected);
+    for q in &quarantine {
+        assert_eq!(
+            q["line"],
+            alt[&("erp".to_string(), q["source_record_key"].clone())]
+        );
+    }
+    // Rows a strict parser would swallow after the unclosed quote are records of their own.
+    let swallowed: Vec<_> = truth
+        .iter()
+        .filter(|r| r["note"].starts_with("after_unclosed_quote"))
+        .collect();
+    assert!(!swallowed.is_empty());
+    let with_id: BTreeSet<&str> = crosswalk
+        .iter()
+        .filter(|r| !r["golden_id"].is_empty())
+        .map(|r| r["source_record_key"].as_str())
+        .collect();
+    for r in swallowed {
+        assert!(
+            with_id.contains(r["source_record_key"].as_str()),
+            "{} was swallowed",
+            r["source_record_key"]
+        );
+    }
+}
+
+#[test]
+fn d2k_from_the_access_database() {
+    check_variant("access_customers.mdb");
+}
+
+#[test]
+fn d2k_from_the_gbk_csv_export() {
+    check_variant("access_customers.csv");
+}
