@@ -11,3 +11,7 @@ pub mod ingest;
 pub mod pipeline;
 pub mod record;
 pub mod report;
+pub mod block;
+pub mod cluster;
+pub mod compare;
+pub mod model;

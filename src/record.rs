@@ -109,3 +109,59 @@ impl SourceTable {
         self.details.insert(key.to_string(), value.into());
     }
 }
+
+/// Whether a customer is a natural person or an organisation (company, 个体工商户, institution).
+/// Persons and companies are never one customer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Party {
+    Person,
+    Company,
+}
+
+/// A record after normalization: every field in its canonical form, ready to be blocked,
+/// compared and survived. `source` and `row` point back at the raw record (and its raw values).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Record {
+    pub source: usize,
+    pub row: usize,
+    pub party: Option<Party>,
+    pub is_test: bool,
+    /// The customer's name, cleaned and in simplified characters.
+    pub name: String,
+    /// `name` reduced for matching: no spaces or punctuation, lower-case Latin.
+    pub name_key: String,
+    /// Pinyin of a Chinese person's name without tones (`zhang wei`), for homophones.
+    pub name_pinyin: String,
+    /// A company's name without region and legal form (华信科技), and its branch part if any.
+    pub company_core: String,
+    pub branch: String,
+    pub gender: Option<char>,
+    pub birth_date: Option<chrono::NaiveDate>,
+    /// A checksum-valid 18-character 身份证 (15-digit numbers upgraded).
+    pub id_number: Option<String>,
+    /// An 18-character 身份证 that fails its check: a typo of the real one, kept for fuzzy matching.
+    pub id_number_invalid: Option<String>,
+    pub uscc: Option<String>,
+    pub uscc_invalid: Option<String>,
+    /// Valid 11-digit mobiles of the customer (for a company: none; see `contact_mobile`).
+    pub mobiles: Vec<String>,
+    /// Mobiles that failed validation but are 10–12 digits: typos, kept for fuzzy matching.
+    pub mobiles_invalid: Vec<String>,
+    /// Landlines as `0AREA-NUMBER[-EXT]`, or bare local numbers when the area code is missing.
+    pub phones: Vec<String>,
+    pub emails: Vec<String>,
+    pub province: String,
+    pub city: String,
+    pub district: String,
+    /// The rest of the address after province, city and district, in a canonical detail form.
+    pub address_detail: String,
+    pub employer: String,
+    pub industry: String,
+    pub contact_name: String,
+    pub contact_mobile: Option<String>,
+    pub credit_limit: Option<i64>,
+    pub name_en: String,
+    /// The newest date the record carries (follow-up, survey, creation): its recency.
+    pub as_of: Option<chrono::NaiveDate>,
+}

@@ -1,0 +1,175 @@
+//! Cluster: records into customers, by connected components over the accepted pairs, guarded
+//! against chaining.
+//!
+//! Pairs are joined strongest first, and a join is refused when the two groups cannot be one
+//! customer: two different checksum-valid 身份证 or 统一社会信用代码, a person and a company, or a
+//! branch (分公司) and another legal entity. So a weak edge can never pull two clearly different
+//! customers together through a chain, and every refusal is kept to explain the result.
+
+use std::collections::BTreeSet;
+
+use serde::Serialize;
+
+use crate::record::{Party, Record};
+
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Edge {
+    pub a: u32,
+    pub b: u32,
+    pub weight: f64,
+}
+
+/// Why a join was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Guard {
+    DifferentIdNumber,
+    DifferentUscc,
+    PersonAndCompany,
+    DifferentBranch,
+}
+
+#[derive(Default, Clone)]
+struct Facts {
+    ids: BTreeSet<String>,
+    usccs: BTreeSet<String>,
+    party: Option<Party>,
+    branches: BTreeSet<String>,
+}
+
+impl Facts {
+    fn of(r: &Record) -> Facts {
+        let mut f = Facts {
+            party: r.party,
+            ..Default::default()
+        };
+        f.ids.extend(r.id_number.iter().cloned());
+        f.usccs.extend(r.uscc.iter().cloned());
+        if r.party == Some(Party::Company) {
+            f.branches.insert(r.branch.clone());
+        }
+        f
+    }
+
+    fn conflict(&self, other: &Facts) -> Option<Guard> {
+        let clash = |a: &BTreeSet<String>, b: &BTreeSet<String>| !a.is_empty() && !b.is_empty() && a != b;
+        if clash(&self.ids, &other.ids) {
+            return Some(Guard::DifferentIdNumber);
+        }
+        if clash(&self.usccs, &other.usccs) {
+            return Some(Guard::DifferentUscc);
+        }
+        if matches!((self.party, other.party), (Some(x), Some(y)) if x != y) {
+            return Some(Guard::PersonAndCompany);
+        }
+        if clash(&self.branches, &other.branches) {
+            return Some(Guard::DifferentBranch);
+        }
+        None
+    }
+
+    fn absorb(&mut self, other: Facts) {
+        self.ids.extend(other.ids);
+        self.usccs.extend(other.usccs);
+        self.party = self.party.or(other.party);
+        self.branches.extend(other.branches);
+    }
+}
+
+pub struct Clustering {
+    /// Cluster number of each record; clusters are numbered by their first record.
+    pub cluster_of: Vec<u32>,
+    pub clusters: usize,
+    pub joined: Vec<Edge>,
+    pub refused: Vec<(Edge, Guard)>,
+}
+
+fn find(parent: &mut [u32], mut x: u32) -> u32 {
+    while parent[x as usize] != x {
+        let p = parent[x as usize];
+        parent[x as usize] = parent[p as usize];
+        x = p;
+    }
+    x
+}
+
+/// Cluster `records` over `edges` (the accepted pairs).
+pub fn cluster(records: &[Record], edges: &[Edge]) -> Clustering {
+    let n = records.len();
+    let mut parent: Vec<u32> = (0..n as u32).collect();
+    let mut facts: Vec<Option<Facts>> = records.iter().map(|r| Some(Facts::of(r))).collect();
+    let mut order: Vec<&Edge> = edges.iter().collect();
+    order.sort_by(|x, y| y.weight.total_cmp(&x.weight).then((x.a, x.b).cmp(&(y.a, y.b))));
+    let mut joined = Vec::new();
+    let mut refused = Vec::new();
+    for e in order {
+        let (ra, rb) = (find(&mut parent, e.a), find(&mut parent, e.b));
+        if ra == rb {
+            joined.push(*e);
+            continue;
+        }
+        let (fa, fb) = (facts[ra as usize].as_ref().unwrap(), facts[rb as usize].as_ref().unwrap());
+        if let Some(guard) = fa.conflict(fb) {
+            refused.push((*e, guard));
+            continue;
+        }
+        // The smaller root survives, so the result does not depend on edge order among equals.
+        let (keep, gone) = (ra.min(rb), ra.max(rb));
+        let moved = facts[gone as usize].take().unwrap_or_default();
+        facts[keep as usize].as_mut().unwrap().absorb(moved);
+        parent[gone as usize] = keep;
+        joined.push(*e);
+    }
+    let mut number = vec![u32::MAX; n];
+    let mut cluster_of = vec![0u32; n];
+    let mut clusters = 0u32;
+    for i in 0..n as u32 {
+        let root = find(&mut parent, i) as usize;
+        if number[root] == u32::MAX {
+            number[root] = clusters;
+            clusters += 1;
+        }
+        cluster_of[i as usize] = number[root];
+    }
+    Clustering {
+        cluster_of,
+        clusters: clusters as usize,
+        joined,
+        refused,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn person(id: Option<&str>) -> Record {
+        Record {
+            party: Some(Party::Person),
+            id_number: id.map(str::to_string),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn chains_through_a_weak_edge_are_refused_on_conflicting_ids() {
+        let records = [person(Some("A")), person(None), person(Some("B"))];
+        let edges = [
+            Edge { a: 0, b: 1, weight: 10.0 },
+            Edge { a: 1, b: 2, weight: 5.0 },
+        ];
+        let c = cluster(&records, &edges);
+        assert_eq!(c.cluster_of, vec![0, 0, 1]);
+        assert_eq!(c.refused.len(), 1);
+        assert_eq!(c.refused[0].1, Guard::DifferentIdNumber);
+    }
+
+    #[test]
+    fn persons_and_companies_never_merge() {
+        let mut company = person(None);
+        company.party = Some(Party::Company);
+        let c = cluster(&[person(None), company], &[Edge { a: 0, b: 1, weight: 30.0 }]);
+        assert_eq!(c.clusters, 2);
+        assert_eq!(c.refused[0].1, Guard::PersonAndCompany);
+    }
+}

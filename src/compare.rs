@@ -1,0 +1,294 @@
+//! Compare: for a candidate pair, one comparison level per field — from "different" (level 0) up
+//! to "exact" — or `None` when either side has no value (a missing value is no evidence).
+//!
+//! Levels are chosen for the errors real exports carry: IME homophones (张伟/张玮) and fuzzy
+//! initials (z/zh, n/l) compare by pinyin; one mistyped or transposed digit in a phone or ID is its
+//! own level; addresses compare by city/district first and detail second; companies by their 字号
+//! core, so region and legal-form variants meet.
+
+use chrono::Datelike;
+use serde::Serialize;
+
+use crate::record::{Party, Record};
+
+/// A compared field and the names of its levels, lowest (different) first.
+#[derive(Debug, Serialize)]
+pub struct Comparison {
+    pub name: &'static str,
+    pub levels: &'static [&'static str],
+}
+
+pub const COMPARISONS: &[Comparison] = &[
+    Comparison { name: "name", levels: &["different", "similar", "one_edit", "homophone_or_core", "exact"] },
+    Comparison { name: "id_number", levels: &["different", "one_edit", "exact"] },
+    Comparison { name: "uscc", levels: &["different", "one_edit", "exact"] },
+    Comparison { name: "mobile", levels: &["different", "one_edit", "exact"] },
+    Comparison { name: "landline", levels: &["different", "same_local_number", "exact"] },
+    Comparison { name: "email", levels: &["different", "same_user_or_one_edit", "exact"] },
+    Comparison { name: "address", levels: &["different_city", "same_city", "same_district_similar_detail", "exact"] },
+    Comparison { name: "birth_date", levels: &["different", "swapped_or_one_edit", "exact"] },
+    Comparison { name: "gender", levels: &["different", "same"] },
+    Comparison { name: "employer", levels: &["different", "similar", "exact"] },
+    Comparison { name: "contact", levels: &["different", "similar", "exact"] },
+];
+
+pub const FIELDS: usize = 11;
+
+/// The comparison vector of a pair.
+pub type Vector = [Option<u8>; FIELDS];
+
+pub fn compare(a: &Record, b: &Record) -> Vector {
+    [
+        name(a, b),
+        identifier(&a.id_number, &a.id_number_invalid, &b.id_number, &b.id_number_invalid),
+        identifier(&a.uscc, &a.uscc_invalid, &b.uscc, &b.uscc_invalid),
+        mobile(a, b),
+        landline(&a.phones, &b.phones),
+        email(&a.emails, &b.emails),
+        address(a, b),
+        birth_date(a.birth_date, b.birth_date),
+        both(a.gender, b.gender).map(|(x, y)| u8::from(x == y)),
+        text_level(&a.employer, &b.employer, 0.85),
+        text_level(&a.contact_name, &b.contact_name, 0.8),
+    ]
+}
+
+fn both<T>(a: Option<T>, b: Option<T>) -> Option<(T, T)> {
+    Some((a?, b?))
+}
+
+fn name(a: &Record, b: &Record) -> Option<u8> {
+    if a.name_key.is_empty() || b.name_key.is_empty() {
+        return None;
+    }
+    if a.name_key == b.name_key {
+        return Some(4);
+    }
+    let companies = a.party == Some(Party::Company) && b.party == Some(Party::Company);
+    if companies && !a.company_core.is_empty() && a.company_core == b.company_core {
+        return Some(3);
+    }
+    if !a.name_pinyin.is_empty() && fuzzy_pinyin(&a.name_pinyin) == fuzzy_pinyin(&b.name_pinyin) {
+        return Some(3);
+    }
+    let (x, y) = if companies && !a.company_core.is_empty() && !b.company_core.is_empty() {
+        (&a.company_core, &b.company_core)
+    } else {
+        (&a.name_key, &b.name_key)
+    };
+    if one_edit(x, y) {
+        return Some(2);
+    }
+    let jw = strsim::jaro_winkler(x, y);
+    Some(if jw >= 0.9 {
+        2
+    } else if jw >= 0.8 {
+        1
+    } else {
+        0
+    })
+}
+
+/// Pinyin with the initials and finals that southern speakers and IMEs confuse folded together:
+/// zh/z, ch/c, sh/s, n/l, and -ng/-n.
+pub fn fuzzy_pinyin(p: &str) -> String {
+    p.split(' ')
+        .map(|s| {
+            let s = s
+                .strip_prefix("zh")
+                .map(|r| format!("z{r}"))
+                .or_else(|| s.strip_prefix("ch").map(|r| format!("c{r}")))
+                .or_else(|| s.strip_prefix("sh").map(|r| format!("s{r}")))
+                .or_else(|| s.strip_prefix('l').map(|r| format!("n{r}")))
+                .unwrap_or_else(|| s.to_string());
+            s.strip_suffix("ng").map(|r| format!("{r}n")).unwrap_or(s)
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Two strings one keystroke apart: one substitution, one insertion or deletion, or two adjacent
+/// characters swapped.
+pub fn one_edit(a: &str, b: &str) -> bool {
+    let x: Vec<char> = a.chars().collect();
+    let y: Vec<char> = b.chars().collect();
+    if x == y {
+        return true;
+    }
+    let prefix = x.iter().zip(&y).take_while(|(p, q)| p == q).count();
+    let suffix = x[prefix..]
+        .iter()
+        .rev()
+        .zip(y[prefix..].iter().rev())
+        .take_while(|(p, q)| p == q)
+        .count();
+    let (dx, dy) = (x.len() - prefix - suffix, y.len() - prefix - suffix);
+    match (dx, dy) {
+        (1, 1) | (0, 1) | (1, 0) => true,
+        (2, 2) => x[prefix] == y[prefix + 1] && x[prefix + 1] == y[prefix],
+        _ => false,
+    }
+}
+
+fn identifier(a: &Option<String>, a_bad: &Option<String>, b: &Option<String>, b_bad: &Option<String>) -> Option<u8> {
+    if let (Some(x), Some(y)) = (a, b) {
+        return Some(if x == y { 2 } else { 0 });
+    }
+    let xs: Vec<&String> = a.iter().chain(a_bad).collect();
+    let ys: Vec<&String> = b.iter().chain(b_bad).collect();
+    if xs.is_empty() || ys.is_empty() {
+        return None;
+    }
+    let best = xs
+        .iter()
+        .flat_map(|x| ys.iter().map(move |y| if x == y { 2 } else { u8::from(one_edit(x, y)) }))
+        .max();
+    best
+}
+
+fn mobile(a: &Record, b: &Record) -> Option<u8> {
+    let xs: Vec<&String> = a.mobiles.iter().chain(&a.contact_mobile).collect();
+    let ys: Vec<&String> = b.mobiles.iter().chain(&b.contact_mobile).collect();
+    if xs.is_empty() || ys.is_empty() {
+        return None;
+    }
+    if xs.iter().any(|x| ys.contains(x)) {
+        return Some(2);
+    }
+    let xs_all: Vec<&String> = xs.iter().copied().chain(&a.mobiles_invalid).collect();
+    let ys_all: Vec<&String> = ys.iter().copied().chain(&b.mobiles_invalid).collect();
+    let near = xs_all.iter().any(|x| ys_all.iter().any(|y| one_edit(x, y)));
+    Some(u8::from(near))
+}
+
+fn local_part(p: &str) -> &str {
+    let number = if p.starts_with('0') {
+        p.split('-').nth(1).unwrap_or(p)
+    } else {
+        p.split('-').next().unwrap_or(p)
+    };
+    number
+}
+
+fn landline(xs: &[String], ys: &[String]) -> Option<u8> {
+    if xs.is_empty() || ys.is_empty() {
+        return None;
+    }
+    if xs.iter().any(|x| ys.contains(x)) {
+        return Some(2);
+    }
+    let same_local = xs.iter().any(|x| ys.iter().any(|y| local_part(x) == local_part(y)));
+    Some(u8::from(same_local))
+}
+
+fn email(xs: &[String], ys: &[String]) -> Option<u8> {
+    if xs.is_empty() || ys.is_empty() {
+        return None;
+    }
+    if xs.iter().any(|x| ys.contains(x)) {
+        return Some(2);
+    }
+    let user = |e: &String| e.split('@').next().unwrap_or_default().to_string();
+    let near = xs
+        .iter()
+        .any(|x| ys.iter().any(|y| (user(x).len() >= 4 && user(x) == user(y)) || one_edit(x, y)));
+    Some(u8::from(near))
+}
+
+fn address(a: &Record, b: &Record) -> Option<u8> {
+    let has = |r: &Record| !r.city.is_empty() || !r.address_detail.is_empty();
+    if !has(a) || !has(b) {
+        return None;
+    }
+    if !a.city.is_empty() && !b.city.is_empty() && a.city != b.city {
+        return Some(0);
+    }
+    let district_ok = a.district.is_empty() || b.district.is_empty() || a.district == b.district;
+    if !district_ok || a.address_detail.is_empty() || b.address_detail.is_empty() {
+        return Some(u8::from(!a.city.is_empty() && !b.city.is_empty()));
+    }
+    let sim = strsim::jaro_winkler(&a.address_detail, &b.address_detail);
+    Some(if a.address_detail == b.address_detail {
+        3
+    } else if sim >= 0.85 {
+        2
+    } else {
+        1
+    })
+}
+
+fn birth_date(a: Option<chrono::NaiveDate>, b: Option<chrono::NaiveDate>) -> Option<u8> {
+    let (x, y) = both(a, b)?;
+    if x == y {
+        return Some(2);
+    }
+    let swapped = x.year() == y.year() && x.month() == y.day() && x.day() == y.month();
+    let one_part = [x.year() == y.year(), x.month() == y.month(), x.day() == y.day()]
+        .iter()
+        .filter(|s| **s)
+        .count()
+        == 2;
+    Some(u8::from(swapped || one_part))
+}
+
+fn text_level(a: &str, b: &str, similar: f64) -> Option<u8> {
+    if a.is_empty() || b.is_empty() {
+        return None;
+    }
+    if a == b {
+        return Some(2);
+    }
+    Some(u8::from(strsim::jaro_winkler(a, b) >= similar))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_edit_cases() {
+        for (a, b, want) in [
+            ("13800138000", "13800138001", true),
+            ("13800138000", "13800183000", true),
+            ("13800138000", "1380013800", true),
+            ("13800138000", "138001380001", true),
+            ("13800138000", "13811138000", false),
+            ("张伟", "张玮", true),
+            ("张伟", "张伟伟", true),
+            ("张小伟", "张伟小", true),
+        ] {
+            assert_eq!(one_edit(a, b), want, "{a} {b}");
+        }
+    }
+
+    #[test]
+    fn fuzzy_pinyin_folds_southern_confusions() {
+        assert_eq!(fuzzy_pinyin("zhang wei"), fuzzy_pinyin("zang wei"));
+        assert_eq!(fuzzy_pinyin("liu ying"), fuzzy_pinyin("niu yin"));
+        assert_ne!(fuzzy_pinyin("zhang wei"), fuzzy_pinyin("wang wei"));
+    }
+
+    #[test]
+    fn levels_for_typical_pairs() {
+        let a = Record {
+            party: Some(Party::Person),
+            name_key: "张伟".into(),
+            name_pinyin: "zhang wei".into(),
+            mobiles: vec!["13800138000".into()],
+            birth_date: chrono::NaiveDate::from_ymd_opt(1985, 3, 2),
+            ..Default::default()
+        };
+        let b = Record {
+            name_key: "张玮".into(),
+            name_pinyin: "zhang wei".into(),
+            mobiles: vec!["13800183000".into()],
+            birth_date: chrono::NaiveDate::from_ymd_opt(1985, 2, 3),
+            ..a.clone()
+        };
+        let v = compare(&a, &b);
+        assert_eq!(v[0], Some(3));
+        assert_eq!(v[3], Some(1));
+        assert_eq!(v[7], Some(1));
+        assert_eq!(v[1], None);
+    }
+}
