@@ -15,3 +15,5 @@ pub mod block;
 pub mod cluster;
 pub mod compare;
 pub mod model;
+pub mod normalize;
+pub mod link;

@@ -10,8 +10,10 @@ use serde_json::json;
 
 use crate::config::Plan;
 use crate::ingest::{read_source, IngestError};
-use crate::record::SourceTable;
-use crate::report::{self, Issue};
+use crate::link::{link, MATCH_PROBABILITY};
+use crate::normalize::record::{normalize_table, Normalized, Rules};
+use crate::record::{Issue, SourceTable};
+use crate::report;
 
 /// What the caller needs to report and to choose the exit status.
 pub struct RunOutcome {
@@ -52,29 +54,38 @@ pub fn run(input: &Path, plan: Plan, options: &RunOptions) -> Result<RunOutcome>
             Err(e) => failed.push(e),
         }
     }
-    // Golden ids: until matching exists, each record is its own customer. Ids follow the order of
-    // sources (by file name) and rows, so the same inputs always give the same ids.
-    let mut next = 0u64;
-    let golden: Vec<Vec<String>> = tables
-        .iter()
-        .map(|t| {
-            t.records
-                .iter()
-                .map(|_| {
-                    next += 1;
-                    format!("G{next:08}")
-                })
-                .collect()
-        })
+    let stage = Instant::now();
+    let normalized: Vec<Normalized> = tables
+        .par_iter()
+        .enumerate()
+        .map(|(i, t)| normalize_table(i, t, &Rules::default()))
         .collect();
+    let mut records = Vec::new();
+    let mut issues = ingest_issues(&tables);
+    for n in normalized {
+        records.extend(n.records);
+        issues.extend(n.issues);
+    }
+    let normalize_ms = stage.elapsed().as_millis();
+
+    let stage = Instant::now();
+    let linkage = link(&records);
+    let link_ms = stage.elapsed().as_millis();
+    // Golden ids follow the clusters' first records, in the order of sources (by file name) and
+    // rows, so the same inputs always give the same ids.
+    let mut golden: Vec<Vec<String>> = tables.iter().map(|t| Vec::with_capacity(t.records.len())).collect();
+    for (r, c) in records.iter().zip(&linkage.clustering.cluster_of) {
+        golden[r.source].push(format!("G{:08}", c + 1));
+    }
 
     let report_started = Instant::now();
     std::fs::create_dir_all(&options.out)
         .with_context(|| format!("cannot create the output folder {}", options.out.display()))?;
     let written = report::write_crosswalk(&options.out, &tables, &golden, options.excel_bom)?;
     report::write_quarantine(&options.out, &tables, options.excel_bom)?;
-    let mut issues = ingest_issues(&tables);
     report::write_issues(&options.out, &mut issues, options.excel_bom)?;
+    report::write_pairs(&options.out, &tables, &records, &linkage.scored, options.excel_bom)?;
+    report::write_json(&options.out, "model.json", &serde_json::to_value(&linkage.model)?)?;
     check_conservation(&tables, written)?;
 
     let summary = json!({
@@ -90,12 +101,24 @@ pub fn run(input: &Path, plan: Plan, options: &RunOptions) -> Result<RunOutcome>
             "read": tables.iter().map(|t| t.rows_read).sum::<u64>(),
             "kept": tables.iter().map(|t| t.records.len()).sum::<usize>(),
             "quarantined": tables.iter().map(|t| t.quarantined.len()).sum::<usize>(),
-            "golden_records": next,
+            "golden_records": linkage.clustering.clusters,
+        },
+        "matching": {
+            "candidate_pairs": linkage.candidates,
+            "blocking_rules": linkage.blocking,
+            "accepted_pairs": linkage.scored.iter().filter(|p| p.probability >= MATCH_PROBABILITY).count(),
+            "review_pairs": linkage.scored.iter().filter(|p| p.probability < MATCH_PROBABILITY).count(),
+            "joins_refused_by_guards": linkage.clustering.refused.len(),
+            "clusters": linkage.clustering.clusters,
+            "em_iterations": linkage.model.iterations,
+            "lambda": linkage.model.lambda,
         },
         "issues_by_kind": count_by_kind(&issues),
         "conservation": {"ok": true, "crosswalk_rows": written},
         "timings_ms": {
             "ingest": ingest_ms,
+            "normalize_validate": normalize_ms,
+            "link": link_ms,
             "report": report_started.elapsed().as_millis(),
             "total": started.elapsed().as_millis(),
         },

@@ -66,6 +66,18 @@ pub struct Quarantined {
     pub raw: String,
 }
 
+/// One row of `issues.csv`.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Issue {
+    pub source: String,
+    pub key: String,
+    pub field: String,
+    pub kind: String,
+    pub severity: &'static str,
+    pub value: String,
+    pub message: String,
+}
+
 /// Something the reader noticed about a record it kept (e.g. a line decoded with a fallback
 /// encoding): reported in issues.csv, the record itself is kept.
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -10,19 +10,9 @@ use std::path::Path;
 
 use anyhow::{Context, Result};
 
-use crate::record::SourceTable;
-
-/// One row of `issues.csv`.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Issue {
-    pub source: String,
-    pub key: String,
-    pub field: String,
-    pub kind: String,
-    pub severity: &'static str,
-    pub value: String,
-    pub message: String,
-}
+use crate::compare::COMPARISONS;
+use crate::link::{ScoredPair, MATCH_PROBABILITY};
+use crate::record::{Issue, Record, SourceTable};
 
 fn writer(dir: &Path, file: &str, excel_bom: bool) -> Result<csv::Writer<BufWriter<File>>> {
     let path = dir.join(file);
@@ -99,4 +89,47 @@ pub fn write_json(dir: &Path, file: &str, value: &serde_json::Value) -> Result<(
     let path = dir.join(file);
     let text = serde_json::to_string_pretty(value)?;
     std::fs::write(&path, text + "\n").with_context(|| format!("cannot write {}", path.display()))
+}
+
+/// `pairs.csv`: every accepted pair and every pair kept for review, with its match weight, its
+/// probability and the weight each compared field contributed — the explanation of each merge.
+pub fn write_pairs(
+    dir: &Path,
+    tables: &[SourceTable],
+    records: &[Record],
+    pairs: &[ScoredPair],
+    excel_bom: bool,
+) -> Result<()> {
+    let mut w = writer(dir, "pairs.csv", excel_bom)?;
+    let mut header: Vec<String> = [
+        "left_source", "left_key", "right_source", "right_key", "match_weight", "probability", "decision",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    header.extend(COMPARISONS.iter().map(|c| format!("w_{}", c.name)));
+    w.write_record(&header)?;
+    let side = |i: u32| {
+        let r = &records[i as usize];
+        let t = &tables[r.source];
+        (t.name.as_str(), t.records[r.row].key.as_str())
+    };
+    for p in pairs {
+        let (ls, lk) = side(p.a);
+        let (rs, rk) = side(p.b);
+        let decision = if p.probability >= MATCH_PROBABILITY { "match" } else { "review" };
+        let mut row = vec![
+            ls.to_string(),
+            lk.to_string(),
+            rs.to_string(),
+            rk.to_string(),
+            format!("{:.3}", p.weight),
+            format!("{:.6}", p.probability),
+            decision.to_string(),
+        ];
+        row.extend(p.field_weights.iter().map(|fw| fw.map(|x| format!("{x:.3}")).unwrap_or_default()));
+        w.write_record(&row)?;
+    }
+    w.flush()?;
+    Ok(())
 }

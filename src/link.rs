@@ -1,0 +1,81 @@
+//! Link: the matching stages in order — block, compare, model, cluster — over all records of a run.
+//!
+//! Test records take no part: each stays a customer of its own. The model is trained on the run's
+//! own candidate pairs (no labels), and a pair is accepted when its match probability reaches the
+//! threshold; pairs just below it are kept for the steward's review queue.
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::block::{candidate_pairs, default_rules, RuleReport};
+use crate::cluster::{cluster, Clustering, Edge};
+use crate::compare::{compare, Vector, FIELDS};
+use crate::model::{estimate_u, probability, Model, NameFrequency};
+use crate::record::Record;
+
+/// Pairs at or above this probability are the same customer.
+pub const MATCH_PROBABILITY: f64 = 0.5;
+/// Pairs at or above this probability but below the match threshold go to the review queue.
+pub const REVIEW_PROBABILITY: f64 = 0.05;
+
+/// A scored candidate pair, with the weight each field contributed.
+#[derive(Debug, Clone, Serialize)]
+pub struct ScoredPair {
+    pub a: u32,
+    pub b: u32,
+    pub weight: f64,
+    pub probability: f64,
+    pub field_weights: [Option<f64>; FIELDS],
+}
+
+pub struct Linkage {
+    pub model: Model,
+    pub blocking: Vec<RuleReport>,
+    pub candidates: usize,
+    /// Accepted pairs and pairs kept for review, by descending weight.
+    pub scored: Vec<ScoredPair>,
+    pub clustering: Clustering,
+}
+
+pub fn link(records: &[Record]) -> Linkage {
+    let eligible: Vec<u32> = (0..records.len() as u32).filter(|&i| !records[i as usize].is_test).collect();
+    let subset: Vec<Record> = eligible.iter().map(|&i| records[i as usize].clone()).collect();
+    let (pairs, blocking) = candidate_pairs(&subset, &default_rules());
+    let vectors: Vec<Vector> = pairs
+        .par_iter()
+        .map(|&(a, b)| compare(&subset[a as usize], &subset[b as usize]))
+        .collect();
+    let u = estimate_u(&subset, 0x0005_EED0_F57E_3A4D);
+    let model = Model::train(&vectors, u);
+    let freq = NameFrequency::new(&subset);
+    let mut scored: Vec<ScoredPair> = pairs
+        .par_iter()
+        .zip(&vectors)
+        .filter_map(|(&(a, b), v)| {
+            let tf = Model::name_tf(&freq, &subset[a as usize]);
+            let weight = model.log2_odds(v, tf);
+            let p = probability(weight);
+            (p >= REVIEW_PROBABILITY).then(|| ScoredPair {
+                a: eligible[a as usize],
+                b: eligible[b as usize],
+                weight,
+                probability: p,
+                field_weights: model.field_weights(v, tf),
+            })
+        })
+        .collect();
+    scored.sort_by(|x, y| y.weight.total_cmp(&x.weight).then((x.a, x.b).cmp(&(y.a, y.b))));
+    let edges: Vec<Edge> = scored
+        .iter()
+        .filter(|p| p.probability >= MATCH_PROBABILITY)
+        .map(|p| Edge { a: p.a, b: p.b, weight: p.weight })
+        .collect();
+    let clustering = cluster(records, &edges);
+    Linkage {
+        model,
+        blocking,
+        candidates: pairs.len(),
+        scored,
+        clustering,
+    }
+}

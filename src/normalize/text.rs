@@ -1,0 +1,203 @@
+//! Text basics every other normalizer builds on: Unicode compatibility folding, whitespace, traditional →
+//! simplified Chinese, and the matching key.
+//!
+//! Order matters and is fixed here once: NFKC first (full-width digits, letters, `＠`, `（）`, the
+//! ideographic space all become their ASCII forms), then whitespace, then T2s, then Latin lower-case.
+//! T2s is character-level OpenCC (`BuiltinConfig::T2s`): phrase-level configs rewrite proper names
+//! (臺灣積體電路 → 集成电路), which is wrong for matching keys.
+
+use std::sync::LazyLock;
+
+use ferrous_opencc::{config::BuiltinConfig, OpenCC};
+use unicode_normalization::UnicodeNormalization;
+
+/// One shared converter: building it parses the embedded dictionaries, and `OpenCC` is `Send + Sync`.
+/// Hk2s is T2s plus the Hong Kong variant characters (衞 → 卫) that plain T2s leaves alone; it is
+/// still character level (no phrase rewriting of the Tw2sp kind).
+static T2S: LazyLock<OpenCC> =
+    LazyLock::new(|| OpenCC::from_config(BuiltinConfig::Hk2s).expect("built-in Hk2s config loads"));
+
+/// True for CJK unified ideographs (basic, extension A-F, compatibility) and 〇.
+pub fn is_cjk(c: char) -> bool {
+    matches!(c,
+        '\u{4E00}'..='\u{9FFF}'
+        | '\u{3400}'..='\u{4DBF}'
+        | '\u{20000}'..='\u{2EBEF}'
+        | '\u{F900}'..='\u{FAFF}'
+        | '\u{2F800}'..='\u{2FA1F}'
+        | '〇')
+}
+
+/// True when the string holds at least one CJK ideograph.
+pub fn has_cjk(s: &str) -> bool {
+    s.chars().any(is_cjk)
+}
+
+/// Characters that are whitespace for our purposes: Unicode white space plus zero-width and BOM marks
+/// that spreadsheets and web forms leave behind.
+fn is_space_like(c: char) -> bool {
+    c.is_whitespace()
+        || matches!(
+            c,
+            '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}'
+        )
+}
+
+/// NFKC only (full-width → ASCII, compatibility ideographs → unified ones).
+pub fn nfkc(s: &str) -> String {
+    if s.is_ascii() {
+        return s.to_string();
+    }
+    s.nfkc().collect()
+}
+
+/// NFKC, trim, and collapse every run of white space (including tabs, the ideographic space and
+/// zero-width marks) to one ASCII space. Control characters are dropped.
+pub fn clean(s: &str) -> String {
+    // Drop invisible marks before NFKC so that removing them cannot create new compositions.
+    let visible: String = s
+        .chars()
+        .filter(|&c| c.is_whitespace() || !(c.is_control() || is_space_like(c)))
+        .collect();
+    let folded = nfkc(&visible);
+    let mut out = String::with_capacity(folded.len());
+    let mut pending_space = false;
+    for c in folded.chars() {
+        if is_space_like(c) {
+            pending_space = !out.is_empty();
+        } else {
+            if pending_space {
+                out.push(' ');
+                pending_space = false;
+            }
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Removes spaces that sit between two CJK characters, or between a CJK character and a digit
+/// (`张 伟` → `张伟`, `上海 顺锦实业 有限公司` → `上海顺锦实业有限公司`, `1号 2号楼` → `1号2号楼`), while
+/// Latin words keep theirs (`Zhang Wei`). Expects `clean`ed input (single spaces).
+pub fn remove_cjk_inner_spaces(s: &str) -> String {
+    let chars: Vec<char> = s.chars().collect();
+    let mut out = String::with_capacity(s.len());
+    for (i, &c) in chars.iter().enumerate() {
+        if c == ' ' {
+            let prev = out.chars().next_back();
+            let next = chars[i + 1..].iter().copied().find(|&n| n != ' ');
+            if let (Some(p), Some(n)) = (prev, next) {
+                let joinable = |x: char| is_cjk(x) || x.is_ascii_digit();
+                if (is_cjk(p) || is_cjk(n)) && joinable(p) && joinable(n) {
+                    continue;
+                }
+            }
+            if prev == Some(' ') {
+                continue;
+            }
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Traditional → simplified, character level (OpenCC Hk2s = T2s + Hong Kong variants). ASCII input is
+/// returned as is.
+pub fn to_simplified(s: &str) -> String {
+    if !has_cjk(s) {
+        return s.to_string();
+    }
+    if !s.contains(PROTECTED) {
+        return T2S.convert(s);
+    }
+    // Shield the protected character through the conversion with a private-use stand-in.
+    let shielded = s.replace(PROTECTED, "\u{E000}");
+    T2S.convert(&shielded)
+        .replace('\u{E000}', &PROTECTED.to_string())
+}
+
+/// 乾 is also a simplified character (乾坤, 乾隆, 乾安县, 乾县); T2s turns it into 干 outside the
+/// phrases it knows, which corrupts simplified place names. Traditional 乾 for 干 (乾燥) is rare in
+/// customer data, so it is left as written.
+const PROTECTED: char = '乾';
+
+/// The key two spellings of the same text share: `clean` + CJK inner spaces removed + T2s +
+/// lower-case Latin. `張 偉` and `张伟` share one key; so do `ZHANG Wei` and `zhang wei`.
+pub fn match_key(s: &str) -> String {
+    to_simplified(&remove_cjk_inner_spaces(&clean(s))).to_lowercase()
+}
+
+/// Digits only, after NFKC (full-width digits count).
+pub fn digits(s: &str) -> String {
+    nfkc(s).chars().filter(char::is_ascii_digit).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn clean_table() {
+        let cases = [
+            ("  张伟  ", "张伟"),
+            ("１３８００１３８０００", "13800138000"),
+            ("Zhang\t\tWei ", "Zhang Wei"),
+            ("北京市　朝阳区", "北京市 朝阳区"),
+            ("ＡＢＣ＠ｑｑ．ｃｏｍ", "ABC@qq.com"),
+            ("华信科技（北京）有限公司", "华信科技(北京)有限公司"),
+            ("\u{FEFF}张三\u{200B}", "张三"),
+            ("", ""),
+        ];
+        for (input, want) in cases {
+            assert_eq!(clean(input), want, "{input:?}");
+        }
+    }
+
+    #[test]
+    fn inner_spaces_table() {
+        let cases = [
+            ("张 伟", "张伟"),
+            ("张  伟", "张伟"),
+            ("Zhang Wei", "Zhang Wei"),
+            ("上海 顺锦实业 有限公司", "上海顺锦实业有限公司"),
+            ("兰亭南路1号 2号楼3层", "兰亭南路1号2号楼3层"),
+            ("IBM 中国", "IBM 中国"),
+            ("Room 501", "Room 501"),
+        ];
+        for (input, want) in cases {
+            assert_eq!(remove_cjk_inner_spaces(input), want, "{input:?}");
+        }
+    }
+
+    #[test]
+    fn simplified_and_key() {
+        assert_eq!(to_simplified("張偉"), "张伟");
+        assert_eq!(to_simplified("有限責任公司"), "有限责任公司");
+        assert_eq!(to_simplified("山東省濟寧市"), "山东省济宁市");
+        assert_eq!(to_simplified("宋德衞"), "宋德卫");
+        assert_eq!(to_simplified("吉林省松原市乾安县"), "吉林省松原市乾安县");
+        assert_eq!(to_simplified("乾安縣"), "乾安县");
+        assert_eq!(to_simplified("臺灣積體電路"), "台湾积体电路");
+        assert_eq!(match_key(" 張 偉 "), "张伟");
+        assert_eq!(match_key("ZHANG  Wei"), "zhang wei");
+        assert_eq!(
+            match_key("華信科技（北京）有限公司"),
+            "华信科技(北京)有限公司"
+        );
+    }
+
+    proptest! {
+        #[test]
+        fn clean_is_idempotent(s in "\\PC{0,24}") {
+            let once = clean(&s);
+            prop_assert_eq!(clean(&once), once);
+        }
+
+        #[test]
+        fn match_key_is_idempotent(s in "[张伟華信 a-zA-Z１２３　]{0,16}") {
+            let once = match_key(&s);
+            prop_assert_eq!(match_key(&once), once);
+        }
+    }
+}
