@@ -165,6 +165,10 @@ pub fn candidate_pairs(records: &[Record], rules: &[BlockingRule]) -> (Vec<(u32,
             report.blocks += 1;
             for (x, &i) in members.iter().enumerate() {
                 for &j in &members[x + 1..] {
+                    let (p, q) = (records[i as usize].party, records[j as usize].party);
+                    if p.is_some() && q.is_some() && p != q {
+                        continue; // a person and a company are never one customer
+                    }
                     report.pairs += 1;
                     if all.insert((i.min(j), i.max(j))) {
                         report.new_pairs += 1;

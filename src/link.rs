@@ -46,7 +46,8 @@ pub fn link(records: &[Record]) -> Linkage {
         .map(|&(a, b)| compare(&subset[a as usize], &subset[b as usize]))
         .collect();
     let u = estimate_u(&subset, 0x0005_EED0_F57E_3A4D);
-    let model = Model::train(&vectors, u);
+    let n = subset.len() as f64;
+    let model = Model::train(&vectors, u, n * (n - 1.0) / 2.0);
     let freq = NameFrequency::new(&subset);
     let mut scored: Vec<ScoredPair> = pairs
         .par_iter()

@@ -130,67 +130,95 @@ pub fn estimate_u(records: &[Record], seed: u64) -> Vec<Vec<f64>> {
     normalise(&counts, 0.1)
 }
 
+/// A training session: EM over the candidate pairs that agree exactly on `on`, as Splink trains
+/// with blocking rules. Inside such a subset most pairs are matches, so EM is well posed; the
+/// fields of the rule itself (and those derived from them) say nothing there and are held out.
+struct Session {
+    on: &'static [usize],
+    held_out: &'static [usize],
+}
+
+/// Field indexes of `COMPARISONS`.
+const NAME: usize = 0;
+const ID: usize = 1;
+const USCC: usize = 2;
+const MOBILE: usize = 3;
+const EMAIL: usize = 5;
+const BIRTH: usize = 7;
+const GENDER: usize = 8;
+
+const SESSIONS: &[Session] = &[
+    // Birth date and gender are read from the 身份证 when a record lacks them.
+    Session { on: &[ID], held_out: &[ID, BIRTH, GENDER] },
+    Session { on: &[USCC], held_out: &[USCC] },
+    Session { on: &[NAME, MOBILE], held_out: &[NAME, MOBILE] },
+    Session { on: &[NAME, EMAIL], held_out: &[NAME, EMAIL] },
+    Session { on: &[MOBILE, EMAIL], held_out: &[MOBILE, EMAIL] },
+];
+
+fn exact(v: &Vector, f: usize) -> bool {
+    v[f] == Some(levels(f) as u8 - 1)
+}
+
 impl Model {
-    /// Fit m by EM on the comparison vectors of the candidate pairs, with u fixed.
-    pub fn train(vectors: &[Vector], u: Vec<Vec<f64>>) -> Model {
-        let mut model = Model {
-            lambda: 0.3,
-            m: (0..FIELDS)
-                .map(|f| {
-                    let l = levels(f);
-                    // Start by believing that matches mostly agree exactly.
-                    let mut m: Vec<f64> = (0..l).map(|x| 0.05 + x as f64).collect();
-                    let s: f64 = m.iter().sum();
-                    m.iter_mut().for_each(|x| *x /= s);
-                    m
-                })
-                .collect(),
-            u,
-            iterations: 0,
-        };
-        for _ in 0..EM_ITERATIONS {
-            let partial: Vec<(Vec<Vec<f64>>, f64)> = vectors
-                .par_chunks(CHUNK)
-                .map(|chunk| {
-                    let mut c = empty_counts();
-                    let mut p_sum = 0.0;
-                    for v in chunk {
-                        let p = probability(model.log2_odds(v, None));
-                        p_sum += p;
-                        for (f, level) in v.iter().enumerate() {
-                            if let Some(l) = level {
-                                c[f][*l as usize] += p;
-                            }
-                        }
-                    }
-                    (c, p_sum)
-                })
-                .collect();
-            let mut counts = empty_counts();
-            let mut p_total = 0.0;
-            for (c, p) in &partial {
-                add(&mut counts, c);
-                p_total += p;
-            }
-            let lambda = (p_total / vectors.len().max(1) as f64).clamp(1e-6, 1.0 - 1e-6);
-            let m = normalise(&counts, 0.01);
-            let change = model
-                .m
+    /// Train m by EM sessions (u fixed), then the prior: the chance that two random records are
+    /// one customer, `random_pairs` being the number of record pairs of the run.
+    pub fn train(vectors: &[Vector], u: Vec<Vec<f64>>, random_pairs: f64) -> Model {
+        let mut sums = empty_counts();
+        let mut sessions_per_field = [0usize; FIELDS];
+        let mut iterations = 0;
+        for session in SESSIONS {
+            let subset: Vec<Vector> = vectors
                 .iter()
-                .flatten()
-                .zip(m.iter().flatten())
-                .map(|(a, b)| (a - b).abs())
-                .fold((lambda - model.lambda).abs(), f64::max);
-            model.lambda = lambda;
-            model.m = m;
-            model.iterations += 1;
-            if change < 1e-7 {
-                break;
+                .filter(|v| session.on.iter().all(|&f| exact(v, f)))
+                .copied()
+                .collect();
+            if subset.len() < 20 {
+                continue;
+            }
+            let (m, n) = em(&subset, &u, session.held_out);
+            iterations += n;
+            for f in (0..FIELDS).filter(|f| !session.held_out.contains(f)) {
+                for (s, x) in sums[f].iter_mut().zip(&m[f]) {
+                    *s += x;
+                }
+                sessions_per_field[f] += 1;
             }
         }
+        let m: Vec<Vec<f64>> = (0..FIELDS)
+            .map(|f| match sessions_per_field[f] {
+                0 => default_m(f),
+                n => sums[f].iter().map(|x| x / n as f64).collect(),
+            })
+            .collect();
+        let mut model = Model {
+            lambda: 0.5,
+            m,
+            u,
+            iterations,
+        };
+        model.lambda = model.prior(vectors, random_pairs);
         model
     }
 
+    /// The prior as a fixed point: expected matches among the candidates over all record pairs.
+    fn prior(&self, vectors: &[Vector], random_pairs: f64) -> f64 {
+        let bayes: Vec<f64> = vectors
+            .par_iter()
+            .map(|v| self.field_weights(v, None).iter().flatten().sum::<f64>())
+            .collect();
+        let mut lambda: f64 = 1e-4;
+        for _ in 0..50 {
+            let odds = (lambda / (1.0 - lambda)).log2();
+            let expected: f64 = bayes.chunks(CHUNK).map(|c| c.iter().map(|w| probability(odds + w)).sum::<f64>()).sum();
+            let next = (expected / random_pairs.max(1.0)).clamp(1e-12, 0.5);
+            if (next - lambda).abs() <= lambda * 1e-6 {
+                return next;
+            }
+            lambda = next;
+        }
+        lambda
+    }
     /// Match weight (log2 Bayes factor) of each field for a vector; `None` where the field is missing.
     pub fn field_weights(&self, v: &Vector, exact_name_u: Option<f64>) -> [Option<f64>; FIELDS] {
         let mut w = [None; FIELDS];
@@ -219,6 +247,69 @@ impl Model {
     }
 }
 
+/// Matches mostly agree exactly: the starting point of EM, and m where no session could train.
+fn default_m(f: usize) -> Vec<f64> {
+    let l = levels(f);
+    let raw: Vec<f64> = (0..l).map(|x| if x + 1 == l { 0.9 } else { 0.1 / (l - 1) as f64 }).collect();
+    raw
+}
+
+/// EM for m (and the session's own λ) with u fixed, over `vectors`, ignoring `held_out` fields.
+fn em(vectors: &[Vector], u: &[Vec<f64>], held_out: &[usize]) -> (Vec<Vec<f64>>, usize) {
+    let mut m: Vec<Vec<f64>> = (0..FIELDS).map(default_m).collect();
+    let mut lambda: f64 = 0.5;
+    let mut iterations = 0;
+    for _ in 0..EM_ITERATIONS {
+        iterations += 1;
+        let odds = |v: &Vector| {
+            let mut w = (lambda / (1.0 - lambda)).log2();
+            for (f, level) in v.iter().enumerate() {
+                if let (Some(l), false) = (level, held_out.contains(&f)) {
+                    w += (m[f][*l as usize] / u[f][*l as usize]).log2();
+                }
+            }
+            w
+        };
+        let partial: Vec<(Vec<Vec<f64>>, f64)> = vectors
+            .par_chunks(CHUNK)
+            .map(|chunk| {
+                let mut c = empty_counts();
+                let mut p_sum = 0.0;
+                for v in chunk {
+                    let p = probability(odds(v));
+                    p_sum += p;
+                    for (f, level) in v.iter().enumerate() {
+                        if let Some(l) = level {
+                            c[f][*l as usize] += p;
+                        }
+                    }
+                }
+                (c, p_sum)
+            })
+            .collect();
+        let mut counts = empty_counts();
+        let mut p_total = 0.0;
+        for (c, p) in &partial {
+            add(&mut counts, c);
+            p_total += p;
+        }
+        let next_lambda = (p_total / vectors.len() as f64).clamp(1e-6, 1.0 - 1e-6);
+        let next_m = normalise(&counts, 0.01);
+        let change = m
+            .iter()
+            .flatten()
+            .zip(next_m.iter().flatten())
+            .map(|(a, b)| (a - b).abs())
+            .fold((next_lambda - lambda).abs(), f64::max);
+        m = next_m;
+        lambda = next_lambda;
+        if change < 1e-7 {
+            break;
+        }
+    }
+    (m, iterations)
+}
+
 pub fn probability(log2_odds: f64) -> f64 {
     1.0 / (1.0 + (-log2_odds).exp2())
 }
@@ -245,8 +336,9 @@ mod tests {
                 .collect::<Vec<_>>(),
             0.1,
         );
-        let model = Model::train(&vectors, u);
-        assert!((model.lambda - 0.3).abs() < 0.02, "{}", model.lambda);
+        // 300 matches among 10,000 record pairs.
+        let model = Model::train(&vectors, u, 10_000.0);
+        assert!((model.lambda - 0.03).abs() < 0.005, "{}", model.lambda);
         assert!(probability(model.log2_odds(&agree, None)) > 0.99);
         assert!(probability(model.log2_odds(&differ, None)) < 0.01);
         let json = serde_json::to_string(&model).unwrap();

@@ -51,7 +51,9 @@ pub fn normalize_table(source: usize, table: &SourceTable, rules: &Rules) -> Nor
         let mut record = ctx.normalize();
         record.source = source;
         record.row = row;
-        ctx.check_required(&required);
+        if !record.is_test {
+            ctx.check_required(&required);
+        }
         issues.append(&mut ctx.issues);
         records.push(record);
     }
@@ -210,6 +212,10 @@ impl<'a> Row<'a> {
         self.person_facts(&mut r);
         self.other_fields(&mut r);
         r.is_test = self.test_record(&r);
+        if r.is_test {
+            // A test row is junk as a whole: one issue says so, its fields need no separate report.
+            self.issues.retain(|i| i.kind == "test_record");
+        }
         r
     }
 
@@ -327,6 +333,12 @@ impl<'a> Row<'a> {
     }
 
     fn contact_name(&mut self, r: &mut Record, col: usize, raw: &str) {
+        // An individual's 负责人 repeats the customer's own name, faults included: not a second finding.
+        let repeats_customer = r.party == Some(Party::Person)
+            && self.first(Field::Name).is_some_and(|(_, n)| n.trim() == raw.trim());
+        if repeats_customer {
+            return;
+        }
         match name::person(raw) {
             name::PersonName::Name(n) => r.contact_name = n,
             name::PersonName::TitleOnly { canonical, .. } => {
@@ -448,12 +460,7 @@ impl<'a> Row<'a> {
 
     /// Gender and birth date, cross-checked with the 身份证.
     fn person_facts(&mut self, r: &mut Record) {
-        // A number failing its check digit still tells birth date and sex, unless the typo hit them.
-        let info = r
-            .id_number
-            .as_deref()
-            .and_then(id_card::strict_info)
-            .or_else(|| r.id_number_invalid.as_deref().and_then(lenient_id_info));
+        let info = r.id_number.as_deref().and_then(id_card::strict_info);
         if let Some((col, v)) = self.first(Field::BirthDate) {
             match date::parse(v) {
                 date::DateValue::Valid(w) => {
@@ -482,7 +489,7 @@ impl<'a> Row<'a> {
                 }
             }
         }
-        if let Some(i) = info.filter(|_| r.id_number.is_some()) {
+        if let Some(i) = info {
             r.birth_date.get_or_insert(i.birth_date);
             r.gender.get_or_insert(if i.sex == id_card::Sex::Male { 'M' } else { 'F' });
         }
@@ -521,11 +528,11 @@ impl<'a> Row<'a> {
     }
 
     fn test_record(&mut self, r: &Record) -> bool {
-        let name = if r.name.is_empty() {
-            self.first(Field::PersonName).map(|(_, v)| v).unwrap_or_default()
-        } else {
-            &r.name
-        };
+        // The name as written: a test row's name is often itself a placeholder (test, 测试).
+        let name = [Field::Name, Field::PersonName, Field::Organization]
+            .iter()
+            .find_map(|f| self.first(*f))
+            .map_or(r.name.as_str(), |(_, v)| v);
         let mut contact: Vec<&str> = Vec::new();
         for f in [Field::Mobile, Field::Phone, Field::ContactMobile, Field::Email, Field::IdNumber] {
             contact.extend(self.values(f).into_iter().map(|(_, v)| v));
@@ -549,22 +556,6 @@ impl<'a> Row<'a> {
             self.issue(Some(col), "missing_required", "", msg);
         }
     }
-}
-
-/// Birth date and sex read from an 18-character number whose check digit is wrong.
-fn lenient_id_info(value: &str) -> Option<id_card::IdInfo> {
-    let digits: Vec<u32> = value.chars().take(17).map(|c| c.to_digit(10)).collect::<Option<_>>()?;
-    if digits.len() != 17 {
-        return None;
-    }
-    let birth_date = NaiveDate::parse_from_str(&value[6..14], "%Y%m%d").ok()?;
-    let sex = if digits[16] % 2 == 1 { id_card::Sex::Male } else { id_card::Sex::Female };
-    Some(id_card::IdInfo {
-        number: value.to_string(),
-        birth_date,
-        sex,
-        region_code: value[..6].to_string(),
-    })
 }
 
 fn gender(v: &str) -> Option<char> {
