@@ -37,23 +37,21 @@ pub struct Linkage {
     pub clustering: Clustering,
 }
 
-pub fn link(records: &[Record]) -> Linkage {
-    let eligible: Vec<u32> = (0..records.len() as u32).filter(|&i| !records[i as usize].is_test).collect();
-    let subset: Vec<Record> = eligible.iter().map(|&i| records[i as usize].clone()).collect();
-    let (pairs, blocking) = candidate_pairs(&subset, &default_rules());
-    let vectors: Vec<Vector> = pairs
-        .par_iter()
-        .map(|&(a, b)| compare(&subset[a as usize], &subset[b as usize]))
-        .collect();
-    let u = estimate_u(&subset, 0x0005_EED0_F57E_3A4D);
-    let n = subset.len() as f64;
-    let model = Model::train(&vectors, u, n * (n - 1.0) / 2.0);
-    let freq = NameFrequency::new(&subset);
+#[allow(clippy::too_many_arguments)]
+fn score_and_cluster(
+    records: &[Record],
+    subset: &[Record],
+    eligible: &[u32],
+    pairs: &[(u32, u32)],
+    vectors: &[Vector],
+    model: &Model,
+    freq: &NameFrequency,
+) -> (Vec<ScoredPair>, Clustering) {
     let mut scored: Vec<ScoredPair> = pairs
         .par_iter()
-        .zip(&vectors)
+        .zip(vectors)
         .filter_map(|(&(a, b), v)| {
-            let tf = Model::name_tf(&freq, &subset[a as usize]);
+            let tf = freq.u(subset, a as usize, b as usize, v[0]);
             let weight = model.log2_odds(v, tf);
             let p = probability(weight);
             (p >= REVIEW_PROBABILITY).then(|| ScoredPair {
@@ -72,6 +70,26 @@ pub fn link(records: &[Record]) -> Linkage {
         .map(|p| Edge { a: p.a, b: p.b, weight: p.weight })
         .collect();
     let clustering = cluster(records, &edges);
+    (scored, clustering)
+}
+
+pub fn link(records: &[Record]) -> Linkage {
+    let eligible: Vec<u32> = (0..records.len() as u32).filter(|&i| !records[i as usize].is_test).collect();
+    let subset: Vec<Record> = eligible.iter().map(|&i| records[i as usize].clone()).collect();
+    let (pairs, blocking) = candidate_pairs(&subset, &default_rules());
+    let vectors: Vec<Vector> = pairs
+        .par_iter()
+        .map(|&(a, b)| compare(&subset[a as usize], &subset[b as usize]))
+        .collect();
+    let u = estimate_u(&subset, 0x0005_EED0_F57E_3A4D);
+    let n = subset.len() as f64;
+    let model = Model::train(&vectors, u, n * (n - 1.0) / 2.0);
+    // Two passes: the first clustering tells whose records a name's count should leave out.
+    let first = NameFrequency::new(&subset, None);
+    let (_, clustering) = score_and_cluster(records, &subset, &eligible, &pairs, &vectors, &model, &first);
+    let groups: Vec<u32> = eligible.iter().map(|&i| clustering.cluster_of[i as usize]).collect();
+    let second = NameFrequency::new(&subset, Some(groups));
+    let (scored, clustering) = score_and_cluster(records, &subset, &eligible, &pairs, &vectors, &model, &second);
     Linkage {
         model,
         blocking,

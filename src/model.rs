@@ -12,7 +12,7 @@ use std::collections::HashMap;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::compare::{compare, Vector, COMPARISONS, FIELDS};
+use crate::compare::{compare, fuzzy_pinyin, Vector, COMPARISONS, FIELDS};
 use crate::record::Record;
 
 const CHUNK: usize = 4096;
@@ -29,27 +29,69 @@ pub struct Model {
     pub iterations: usize,
 }
 
-/// Name frequencies for the term-frequency adjustment of an exact name match.
+/// Name frequencies for the term-frequency adjustment of the two strongest name levels: an
+/// exact name (by the name itself) and a homophone or shared 字号 (by the pinyin or the 字号).
+///
+/// u is the share of *other customers'* records that carry the name. Counting a customer's own
+/// duplicates would make a rare name look common exactly when it has many records, so when a
+/// first clustering is known, each name's count leaves out the records of the pair's own groups.
 pub struct NameFrequency {
-    counts: HashMap<String, u32>,
+    /// key → (records with it, records with it per group).
+    counts: HashMap<String, (u32, HashMap<u32, u32>)>,
+    groups: Option<Vec<u32>>,
     total: f64,
 }
 
+fn sound_key(r: &Record) -> Option<String> {
+    if !r.company_core.is_empty() {
+        Some(format!("c|{}", r.company_core))
+    } else if !r.name_pinyin.is_empty() {
+        Some(format!("p|{}", fuzzy_pinyin(&r.name_pinyin)))
+    } else {
+        None
+    }
+}
+
 impl NameFrequency {
-    pub fn new(records: &[Record]) -> Self {
-        let mut counts = HashMap::new();
-        for r in records.iter().filter(|r| !r.name_key.is_empty()) {
-            *counts.entry(r.name_key.clone()).or_insert(0) += 1;
+    /// `groups`: a first clustering of `records` (group number per record), when there is one.
+    pub fn new(records: &[Record], groups: Option<Vec<u32>>) -> Self {
+        let mut counts: HashMap<String, (u32, HashMap<u32, u32>)> = HashMap::new();
+        for (i, r) in records.iter().enumerate().filter(|(_, r)| !r.name_key.is_empty()) {
+            let group = groups.as_ref().map_or(i as u32, |g| g[i]);
+            for key in std::iter::once(format!("n|{}", r.name_key)).chain(sound_key(r)) {
+                let entry = counts.entry(key).or_default();
+                entry.0 += 1;
+                *entry.1.entry(group).or_insert(0) += 1;
+            }
         }
         NameFrequency {
             total: records.len().max(1) as f64,
             counts,
+            groups,
         }
     }
 
-    /// Chance that a random record has this name.
-    fn u(&self, name: &str) -> f64 {
-        (self.counts.get(name).copied().unwrap_or(1) as f64 / self.total).max(1e-7)
+    /// The u of the name level the pair (`a`, `b`: indexes into the records) reached.
+    pub fn u(&self, records: &[Record], a: usize, b: usize, level: Option<u8>) -> Option<f64> {
+        let key = match level? {
+            4 => format!("n|{}", records[a].name_key),
+            3 => sound_key(&records[a])?,
+            _ => return None,
+        };
+        let (count, per_group) = self.counts.get(&key)?;
+        let own = match &self.groups {
+            Some(g) => {
+                let in_group = |x: usize| per_group.get(&g[x]).copied().unwrap_or(0);
+                if g[a] == g[b] {
+                    in_group(a)
+                } else {
+                    in_group(a).max(in_group(b))
+                }
+            }
+            None => 1,
+        };
+        let others = count.saturating_sub(own).max(1);
+        Some((others as f64 / self.total).max(1e-7))
     }
 }
 
@@ -220,13 +262,15 @@ impl Model {
         lambda
     }
     /// Match weight (log2 Bayes factor) of each field for a vector; `None` where the field is missing.
-    pub fn field_weights(&self, v: &Vector, exact_name_u: Option<f64>) -> [Option<f64>; FIELDS] {
+    /// `name_u` replaces the u of the pair's name level (term-frequency adjustment).
+    pub fn field_weights(&self, v: &Vector, name_u: Option<f64>) -> [Option<f64>; FIELDS] {
         let mut w = [None; FIELDS];
         for (f, level) in v.iter().enumerate() {
             if let Some(l) = level {
                 let l = *l as usize;
-                let u = match (f, exact_name_u) {
-                    (0, Some(tf)) if l == levels(0) - 1 => tf,
+                let u = match (f, name_u) {
+                    // Never let a common name count for more than the name level's average.
+                    (0, Some(tf)) => tf.max(self.u[f][l].min(tf)),
                     _ => self.u[f][l],
                 };
                 w[f] = Some((self.m[f][l] / u).log2());
@@ -236,15 +280,11 @@ impl Model {
     }
 
     /// Prior log2-odds plus the field weights.
-    pub fn log2_odds(&self, v: &Vector, exact_name_u: Option<f64>) -> f64 {
+    pub fn log2_odds(&self, v: &Vector, name_u: Option<f64>) -> f64 {
         let prior = (self.lambda / (1.0 - self.lambda)).log2();
-        prior + self.field_weights(v, exact_name_u).iter().flatten().sum::<f64>()
+        prior + self.field_weights(v, name_u).iter().flatten().sum::<f64>()
     }
 
-    /// The term-frequency u of an exact name match between `a` and `b`.
-    pub fn name_tf(freq: &NameFrequency, a: &Record) -> Option<f64> {
-        (!a.name_key.is_empty()).then(|| freq.u(&a.name_key))
-    }
 }
 
 /// Matches mostly agree exactly: the starting point of EM, and m where no session could train.

@@ -26,6 +26,19 @@ pub enum EmailError {
     BadCharacter(char),
 }
 
+/// Public mail services: an address there belongs to a private person, not to an organisation.
+const PUBLIC_MAIL_DOMAINS: &[&str] = &[
+    "qq.com", "vip.qq.com", "foxmail.com", "163.com", "126.com", "yeah.net", "vip.163.com", "sina.com", "sina.cn",
+    "vip.sina.com", "sohu.com", "139.com", "189.cn", "wo.cn", "aliyun.com", "tom.com", "21cn.com", "gmail.com",
+    "hotmail.com", "outlook.com", "live.com", "msn.com", "yahoo.com", "yahoo.com.cn", "icloud.com", "me.com",
+    "aol.com", "mail.com", "gmx.com", "protonmail.com", "hotmail.co.uk", "yahoo.co.uk", "btinternet.com",
+];
+
+/// True for the domains of public mail services (qq.com, 163.com, gmail.com …).
+pub fn is_public_mail_domain(domain: &str) -> bool {
+    PUBLIC_MAIL_DOMAINS.contains(&domain.to_ascii_lowercase().as_str())
+}
+
 /// The outcome of [`normalize`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Email {

@@ -182,6 +182,7 @@ impl<'a> Row<'a> {
             .or_else(|| r.id_number.as_ref().map(|_| Party::Person))
             .or_else(|| name_col.as_ref().and_then(|(_, n)| party_from_name(n)))
             .or_else(|| org_col.as_ref().map(|_| Party::Company).filter(|_| person_col.is_none()))
+            .or_else(|| org_col.as_ref().and_then(|_| self.party_from_email()))
             .or_else(|| person_col.as_ref().map(|_| Party::Person));
         self.mixed_identifier(&mut r);
         let company = r.party == Some(Party::Company);
@@ -217,6 +218,16 @@ impl<'a> Row<'a> {
             self.issues.retain(|i| i.kind == "test_record");
         }
         r
+    }
+
+    /// A row naming both a person and an organisation, with no type: the person's contact for a
+    /// company writes from a company domain, a private customer from a public mail service.
+    fn party_from_email(&self) -> Option<Party> {
+        let domain = [Field::Email, Field::ContactEmail]
+            .iter()
+            .flat_map(|f| self.values(*f))
+            .find_map(|(_, v)| email::normalize(v).canonical().and_then(|e| e.split('@').nth(1).map(str::to_string)))?;
+        Some(if email::is_public_mail_domain(&domain) { Party::Person } else { Party::Company })
     }
 
     /// `first_name` + `last_name` of Latin exports, as one name column.
