@@ -64,7 +64,9 @@ fn name(a: &Record, b: &Record) -> Option<u8> {
     if a.name_key == b.name_key {
         return Some(4);
     }
-    let companies = a.party == Some(Party::Company) && b.party == Some(Party::Company);
+    // An undecided record (a person and an organisation, no type) meets a company by its 字号.
+    let company_like = |r: &Record| r.party == Some(Party::Company) || (r.party.is_none() && !r.company_core.is_empty());
+    let companies = company_like(a) && company_like(b);
     if companies && !a.company_core.is_empty() && a.company_core == b.company_core {
         return Some(3);
     }

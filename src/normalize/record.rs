@@ -183,8 +183,12 @@ impl<'a> Row<'a> {
             .or_else(|| name_col.as_ref().and_then(|(_, n)| party_from_name(n)))
             .or_else(|| org_col.as_ref().map(|_| Party::Company).filter(|_| person_col.is_none()))
             .or_else(|| org_col.as_ref().and_then(|_| self.party_from_email()))
-            .or_else(|| person_col.as_ref().map(|_| Party::Person));
+            .or_else(|| person_col.as_ref().filter(|_| org_col.is_none()).map(|_| Party::Person));
         self.mixed_identifier(&mut r);
+        // A row naming a person and an organisation with nothing to say which is the customer
+        // (a survey row without 客户类型): a private customer and employer, or a company and its
+        // contact. It stays undecided, carrying both, and matching tells.
+        let undecided = r.party.is_none() && name_col.is_none() && person_col.is_some() && org_col.is_some();
         let company = r.party == Some(Party::Company);
         // The customer's name, and who else the row names.
         let (customer, other_person) = match (&name_col, company) {
@@ -194,6 +198,13 @@ impl<'a> Row<'a> {
         };
         if let Some((col, raw)) = &customer {
             self.customer_name(&mut r, *col, raw);
+        }
+        if undecided {
+            r.party = None;
+            if let Some(c) = org_col.as_ref().and_then(|(_, org)| company::parse(org)) {
+                r.company_core = c.zihao.clone();
+                r.branch = c.branch.unwrap_or_default();
+            }
         }
         if !company && (name_col.is_some() || person_col.is_some()) {
             if let Some((_, org)) = &org_col {
