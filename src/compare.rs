@@ -38,7 +38,7 @@ pub const FIELDS: usize = 11;
 pub type Vector = [Option<u8>; FIELDS];
 
 pub fn compare(a: &Record, b: &Record) -> Vector {
-    [
+    let mut v = [
         name(a, b),
         identifier(&a.id_number, &a.id_number_invalid, &b.id_number, &b.id_number_invalid),
         identifier(&a.uscc, &a.uscc_invalid, &b.uscc, &b.uscc_invalid),
@@ -50,7 +50,18 @@ pub fn compare(a: &Record, b: &Record) -> Vector {
         both(a.gender, b.gender).map(|(x, y)| u8::from(x == y)),
         text_level(&a.employer, &b.employer, 0.85),
         text_level(&a.contact_name, &b.contact_name, 0.8),
-    ]
+    ];
+    // Fellegi–Sunter adds field weights as if fields were independent. Two pairs of fields are
+    // not: a company's contact name and the mobile are one contact person, and a shared landline
+    // of two records at one address is the household's line. Counting both would let a shared
+    // contact, or a shared flat, outweigh two different names; so the second says nothing more.
+    if v[3] == Some(2) {
+        v[10] = v[10].filter(|&l| l < 2);
+    }
+    if v[6] == Some(3) {
+        v[4] = v[4].filter(|&l| l < 2);
+    }
+    v
 }
 
 fn both<T>(a: Option<T>, b: Option<T>) -> Option<(T, T)> {
