@@ -10,7 +10,7 @@ use serde::Serialize;
 use crate::block::{candidate_pairs, default_rules, RuleReport};
 use crate::cluster::{cluster, Clustering, Edge};
 use crate::compare::{compare, Vector, FIELDS};
-use crate::model::{estimate_u, probability, Model, NameFrequency};
+use crate::model::{estimate_u, probability, Model, ValueFrequency};
 use crate::record::Record;
 
 /// Pairs at or above this probability are the same customer.
@@ -45,21 +45,21 @@ fn score_and_cluster(
     pairs: &[(u32, u32)],
     vectors: &[Vector],
     model: &Model,
-    freq: &NameFrequency,
+    freq: &ValueFrequency,
 ) -> (Vec<ScoredPair>, Clustering) {
     let mut scored: Vec<ScoredPair> = pairs
         .par_iter()
         .zip(vectors)
         .filter_map(|(&(a, b), v)| {
-            let tf = freq.u(subset, a as usize, b as usize, v[0]);
-            let weight = model.log2_odds(v, tf);
+            let tf = freq.u(subset, a as usize, b as usize, v);
+            let weight = model.log2_odds(v, Some(&tf));
             let p = probability(weight);
             (p >= REVIEW_PROBABILITY).then(|| ScoredPair {
                 a: eligible[a as usize],
                 b: eligible[b as usize],
                 weight,
                 probability: p,
-                field_weights: model.field_weights(v, tf),
+                field_weights: model.field_weights(v, Some(&tf)),
             })
         })
         .collect();
@@ -85,10 +85,10 @@ pub fn link(records: &[Record]) -> Linkage {
     let n = subset.len() as f64;
     let model = Model::train(&vectors, u, n * (n - 1.0) / 2.0);
     // Two passes: the first clustering tells whose records a name's count should leave out.
-    let first = NameFrequency::new(&subset, None);
+    let first = ValueFrequency::new(&subset, None);
     let (_, clustering) = score_and_cluster(records, &subset, &eligible, &pairs, &vectors, &model, &first);
     let groups: Vec<u32> = eligible.iter().map(|&i| clustering.cluster_of[i as usize]).collect();
-    let second = NameFrequency::new(&subset, Some(groups));
+    let second = ValueFrequency::new(&subset, Some(groups));
     let (scored, clustering) = score_and_cluster(records, &subset, &eligible, &pairs, &vectors, &model, &second);
     Linkage {
         model,

@@ -29,18 +29,22 @@ pub struct Model {
     pub iterations: usize,
 }
 
-/// Name frequencies for the term-frequency adjustment of the two strongest name levels: an
-/// exact name (by the name itself) and a homophone or shared 字号 (by the pinyin or the 字号).
+/// Value frequencies for the term-frequency adjustment of the exact levels of name, mobile and
+/// e-mail, and of the homophone / shared-字号 level of names.
 ///
-/// u is the share of *other customers'* records that carry the name. Counting a customer's own
-/// duplicates would make a rare name look common exactly when it has many records, so when a
-/// first clustering is known, each name's count leaves out the records of the pair's own groups.
-pub struct NameFrequency {
+/// u is the share of *other customers'* records that carry the shared value. Counting a
+/// customer's own duplicates would make a rare name look common exactly when it has many records,
+/// so when a first clustering is known, each count leaves out the records of the pair's own
+/// groups; a value no one else has counts as half a record, so it keeps a (small) chance.
+pub struct ValueFrequency {
     /// key → (records with it, records with it per group).
     counts: HashMap<String, (u32, HashMap<u32, u32>)>,
     groups: Option<Vec<u32>>,
     total: f64,
 }
+
+/// Per-field u overrides for one pair (`None`: the model's own u).
+pub type FieldU = [Option<f64>; FIELDS];
 
 fn sound_key(r: &Record) -> Option<String> {
     if !r.company_core.is_empty() {
@@ -52,33 +56,45 @@ fn sound_key(r: &Record) -> Option<String> {
     }
 }
 
-impl NameFrequency {
+fn mobiles(r: &Record) -> impl Iterator<Item = &String> {
+    r.mobiles.iter().chain(&r.contact_mobile)
+}
+
+/// Every key a record is counted under.
+fn keys(r: &Record) -> Vec<String> {
+    let mut k = Vec::new();
+    if !r.name_key.is_empty() {
+        k.push(format!("n|{}", r.name_key));
+        k.extend(sound_key(r));
+    }
+    k.extend(mobiles(r).map(|m| format!("m|{m}")));
+    k.extend(r.emails.iter().map(|e| format!("e|{e}")));
+    k.sort();
+    k.dedup();
+    k
+}
+
+impl ValueFrequency {
     /// `groups`: a first clustering of `records` (group number per record), when there is one.
     pub fn new(records: &[Record], groups: Option<Vec<u32>>) -> Self {
         let mut counts: HashMap<String, (u32, HashMap<u32, u32>)> = HashMap::new();
-        for (i, r) in records.iter().enumerate().filter(|(_, r)| !r.name_key.is_empty()) {
+        for (i, r) in records.iter().enumerate() {
             let group = groups.as_ref().map_or(i as u32, |g| g[i]);
-            for key in std::iter::once(format!("n|{}", r.name_key)).chain(sound_key(r)) {
+            for key in keys(r) {
                 let entry = counts.entry(key).or_default();
                 entry.0 += 1;
                 *entry.1.entry(group).or_insert(0) += 1;
             }
         }
-        NameFrequency {
+        ValueFrequency {
             total: records.len().max(1) as f64,
             counts,
             groups,
         }
     }
 
-    /// The u of the name level the pair (`a`, `b`: indexes into the records) reached.
-    pub fn u(&self, records: &[Record], a: usize, b: usize, level: Option<u8>) -> Option<f64> {
-        let key = match level? {
-            4 => format!("n|{}", records[a].name_key),
-            3 => sound_key(&records[a])?,
-            _ => return None,
-        };
-        let (count, per_group) = self.counts.get(&key)?;
+    fn u_of(&self, key: &str, a: usize, b: usize) -> Option<f64> {
+        let (count, per_group) = self.counts.get(key)?;
         let own = match &self.groups {
             Some(g) => {
                 let in_group = |x: usize| per_group.get(&g[x]).copied().unwrap_or(0);
@@ -90,8 +106,28 @@ impl NameFrequency {
             }
             None => 1,
         };
-        let others = count.saturating_sub(own).max(1);
-        Some((others as f64 / self.total).max(1e-7))
+        let others = (count.saturating_sub(own) as f64).max(0.5);
+        Some((others / self.total).max(1e-7))
+    }
+
+    /// The u overrides of the pair (`a`, `b`: indexes into `records`) with comparison vector `v`.
+    pub fn u(&self, records: &[Record], a: usize, b: usize, v: &Vector) -> FieldU {
+        let (x, y) = (&records[a], &records[b]);
+        let mut out = [None; FIELDS];
+        out[NAME] = match v[NAME] {
+            Some(4) => self.u_of(&format!("n|{}", x.name_key), a, b),
+            Some(3) => sound_key(x).and_then(|k| self.u_of(&k, a, b)),
+            _ => None,
+        };
+        if v[MOBILE] == Some(2) {
+            let shared = mobiles(x).find(|m| mobiles(y).any(|n| n == *m));
+            out[MOBILE] = shared.and_then(|m| self.u_of(&format!("m|{m}"), a, b));
+        }
+        if v[EMAIL] == Some(2) {
+            let shared = x.emails.iter().find(|e| y.emails.contains(e));
+            out[EMAIL] = shared.and_then(|e| self.u_of(&format!("e|{e}"), a, b));
+        }
+        out
     }
 }
 
@@ -262,17 +298,13 @@ impl Model {
         lambda
     }
     /// Match weight (log2 Bayes factor) of each field for a vector; `None` where the field is missing.
-    /// `name_u` replaces the u of the pair's name level (term-frequency adjustment).
-    pub fn field_weights(&self, v: &Vector, name_u: Option<f64>) -> [Option<f64>; FIELDS] {
+    /// `tf` replaces the u of a field's level where given (term-frequency adjustment).
+    pub fn field_weights(&self, v: &Vector, tf: Option<&FieldU>) -> [Option<f64>; FIELDS] {
         let mut w = [None; FIELDS];
         for (f, level) in v.iter().enumerate() {
             if let Some(l) = level {
                 let l = *l as usize;
-                let u = match (f, name_u) {
-                    // Never let a common name count for more than the name level's average.
-                    (0, Some(tf)) => tf.max(self.u[f][l].min(tf)),
-                    _ => self.u[f][l],
-                };
+                let u = tf.and_then(|t| t[f]).unwrap_or(self.u[f][l]);
                 w[f] = Some((self.m[f][l] / u).log2());
             }
         }
@@ -280,9 +312,9 @@ impl Model {
     }
 
     /// Prior log2-odds plus the field weights.
-    pub fn log2_odds(&self, v: &Vector, name_u: Option<f64>) -> f64 {
+    pub fn log2_odds(&self, v: &Vector, tf: Option<&FieldU>) -> f64 {
         let prior = (self.lambda / (1.0 - self.lambda)).log2();
-        prior + self.field_weights(v, name_u).iter().flatten().sum::<f64>()
+        prior + self.field_weights(v, tf).iter().flatten().sum::<f64>()
     }
 
 }
