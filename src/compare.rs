@@ -56,10 +56,10 @@ pub fn compare(a: &Record, b: &Record) -> Vector {
     // of two records at one address is the household's line. Counting both would let a shared
     // contact, or a shared flat, outweigh two different names; so the second says nothing more.
     if v[3] == Some(2) {
-        v[10] = v[10].filter(|&l| l < 2);
+        v[10] = v[10].filter(|&l| l == 0);
     }
     if v[6] == Some(3) {
-        v[4] = v[4].filter(|&l| l < 2);
+        v[4] = v[4].filter(|&l| l == 0);
     }
     v
 }
