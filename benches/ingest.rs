@@ -28,14 +28,20 @@ fn bench(c: &mut Criterion) {
     let dir = tempfile::tempdir().unwrap();
     let mut group = c.benchmark_group("ingest");
     group.sample_size(10);
-    for file in ["access_customers.csv", "erp_customers.csv", "oa_followups.jsonl"] {
+    for file in [
+        "access_customers.csv",
+        "erp_customers.csv",
+        "oa_followups.jsonl",
+    ] {
         let (path, bytes) = grown(&fixtures.join(file), 20_000, dir.path());
         group.throughput(Throughput::Bytes(bytes));
         let spec = SourceSpec {
             path,
             options: SourceOptions::default(),
         };
-        group.bench_function(format!("{file} x20k rows"), |b| b.iter(|| read_source(&spec).unwrap()));
+        group.bench_function(format!("{file} x20k rows"), |b| {
+            b.iter(|| read_source(&spec).unwrap())
+        });
     }
     group.finish();
 }

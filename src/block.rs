@@ -130,7 +130,10 @@ pub fn default_rules() -> Vec<BlockingRule> {
 }
 
 /// Candidate pairs `(i, j)` with `i < j`, sorted, and a report per rule.
-pub fn candidate_pairs(records: &[Record], rules: &[BlockingRule]) -> (Vec<(u32, u32)>, Vec<RuleReport>) {
+pub fn candidate_pairs(
+    records: &[Record],
+    rules: &[BlockingRule],
+) -> (Vec<(u32, u32)>, Vec<RuleReport>) {
     let mut all: std::collections::HashSet<(u32, u32)> = std::collections::HashSet::new();
     let mut reports = Vec::new();
     let mut keys = Vec::new();
@@ -192,14 +195,23 @@ mod tests {
             party: Some(Party::Person),
             name: name.into(),
             name_key: name.into(),
-            mobiles: if mobile.is_empty() { vec![] } else { vec![mobile.into()] },
+            mobiles: if mobile.is_empty() {
+                vec![]
+            } else {
+                vec![mobile.into()]
+            },
             ..Default::default()
         }
     }
 
     #[test]
     fn pairs_from_shared_keys_once_each() {
-        let records = [rec("张伟", "13800000001"), rec("张伟", "13800000001"), rec("李娜", "13800000001"), rec("王芳", "")];
+        let records = [
+            rec("张伟", "13800000001"),
+            rec("张伟", "13800000001"),
+            rec("李娜", "13800000001"),
+            rec("王芳", ""),
+        ];
         let (pairs, reports) = candidate_pairs(&records, &default_rules());
         assert_eq!(pairs, vec![(0, 1), (0, 2), (1, 2)]);
         let mobile = reports.iter().find(|r| r.rule == "mobile").unwrap();

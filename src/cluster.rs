@@ -52,7 +52,8 @@ impl Facts {
     }
 
     fn conflict(&self, other: &Facts) -> Option<Guard> {
-        let clash = |a: &BTreeSet<String>, b: &BTreeSet<String>| !a.is_empty() && !b.is_empty() && a != b;
+        let clash =
+            |a: &BTreeSet<String>, b: &BTreeSet<String>| !a.is_empty() && !b.is_empty() && a != b;
         if clash(&self.ids, &other.ids) {
             return Some(Guard::DifferentIdNumber);
         }
@@ -99,7 +100,11 @@ pub fn cluster(records: &[Record], edges: &[Edge]) -> Clustering {
     let mut parent: Vec<u32> = (0..n as u32).collect();
     let mut facts: Vec<Option<Facts>> = records.iter().map(|r| Some(Facts::of(r))).collect();
     let mut order: Vec<&Edge> = edges.iter().collect();
-    order.sort_by(|x, y| y.weight.total_cmp(&x.weight).then((x.a, x.b).cmp(&(y.a, y.b))));
+    order.sort_by(|x, y| {
+        y.weight
+            .total_cmp(&x.weight)
+            .then((x.a, x.b).cmp(&(y.a, y.b)))
+    });
     let mut joined = Vec::new();
     let mut refused = Vec::new();
     for e in order {
@@ -108,7 +113,10 @@ pub fn cluster(records: &[Record], edges: &[Edge]) -> Clustering {
             joined.push(*e);
             continue;
         }
-        let (fa, fb) = (facts[ra as usize].as_ref().unwrap(), facts[rb as usize].as_ref().unwrap());
+        let (fa, fb) = (
+            facts[ra as usize].as_ref().unwrap(),
+            facts[rb as usize].as_ref().unwrap(),
+        );
         if let Some(guard) = fa.conflict(fb) {
             refused.push((*e, guard));
             continue;
@@ -155,8 +163,16 @@ mod tests {
     fn chains_through_a_weak_edge_are_refused_on_conflicting_ids() {
         let records = [person(Some("A")), person(None), person(Some("B"))];
         let edges = [
-            Edge { a: 0, b: 1, weight: 10.0 },
-            Edge { a: 1, b: 2, weight: 5.0 },
+            Edge {
+                a: 0,
+                b: 1,
+                weight: 10.0,
+            },
+            Edge {
+                a: 1,
+                b: 2,
+                weight: 5.0,
+            },
         ];
         let c = cluster(&records, &edges);
         assert_eq!(c.cluster_of, vec![0, 0, 1]);
@@ -168,7 +184,14 @@ mod tests {
     fn persons_and_companies_never_merge() {
         let mut company = person(None);
         company.party = Some(Party::Company);
-        let c = cluster(&[person(None), company], &[Edge { a: 0, b: 1, weight: 30.0 }]);
+        let c = cluster(
+            &[person(None), company],
+            &[Edge {
+                a: 0,
+                b: 1,
+                weight: 30.0,
+            }],
+        );
         assert_eq!(c.clusters, 2);
         assert_eq!(c.refused[0].1, Guard::PersonAndCompany);
     }

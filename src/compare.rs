@@ -19,17 +19,61 @@ pub struct Comparison {
 }
 
 pub const COMPARISONS: &[Comparison] = &[
-    Comparison { name: "name", levels: &["different", "similar", "one_edit", "homophone_or_core", "exact"] },
-    Comparison { name: "id_number", levels: &["different", "one_edit", "exact"] },
-    Comparison { name: "uscc", levels: &["different", "one_edit", "exact"] },
-    Comparison { name: "mobile", levels: &["different", "one_edit", "exact"] },
-    Comparison { name: "landline", levels: &["different", "same_local_number", "exact"] },
-    Comparison { name: "email", levels: &["different", "same_user_or_one_edit", "exact"] },
-    Comparison { name: "address", levels: &["different_city", "same_city", "same_district_similar_detail", "exact"] },
-    Comparison { name: "birth_date", levels: &["different", "swapped_or_one_edit", "exact"] },
-    Comparison { name: "gender", levels: &["different", "same"] },
-    Comparison { name: "employer", levels: &["different", "similar", "exact"] },
-    Comparison { name: "contact", levels: &["different", "similar", "exact"] },
+    Comparison {
+        name: "name",
+        levels: &[
+            "different",
+            "similar",
+            "one_edit",
+            "homophone_or_core",
+            "exact",
+        ],
+    },
+    Comparison {
+        name: "id_number",
+        levels: &["different", "one_edit", "exact"],
+    },
+    Comparison {
+        name: "uscc",
+        levels: &["different", "one_edit", "exact"],
+    },
+    Comparison {
+        name: "mobile",
+        levels: &["different", "one_edit", "exact"],
+    },
+    Comparison {
+        name: "landline",
+        levels: &["different", "same_local_number", "exact"],
+    },
+    Comparison {
+        name: "email",
+        levels: &["different", "same_user_or_one_edit", "exact"],
+    },
+    Comparison {
+        name: "address",
+        levels: &[
+            "different_city",
+            "same_city",
+            "same_district_similar_detail",
+            "exact",
+        ],
+    },
+    Comparison {
+        name: "birth_date",
+        levels: &["different", "swapped_or_one_edit", "exact"],
+    },
+    Comparison {
+        name: "gender",
+        levels: &["different", "same"],
+    },
+    Comparison {
+        name: "employer",
+        levels: &["different", "similar", "exact"],
+    },
+    Comparison {
+        name: "contact",
+        levels: &["different", "similar", "exact"],
+    },
 ];
 
 pub const FIELDS: usize = 11;
@@ -40,7 +84,12 @@ pub type Vector = [Option<u8>; FIELDS];
 pub fn compare(a: &Record, b: &Record) -> Vector {
     let mut v = [
         name(a, b),
-        identifier(&a.id_number, &a.id_number_invalid, &b.id_number, &b.id_number_invalid),
+        identifier(
+            &a.id_number,
+            &a.id_number_invalid,
+            &b.id_number,
+            &b.id_number_invalid,
+        ),
         identifier(&a.uscc, &a.uscc_invalid, &b.uscc, &b.uscc_invalid),
         mobile(a, b),
         landline(&a.phones, &b.phones),
@@ -76,7 +125,9 @@ fn name(a: &Record, b: &Record) -> Option<u8> {
         return Some(4);
     }
     // An undecided record (a person and an organisation, no type) meets a company by its 字号.
-    let company_like = |r: &Record| r.party == Some(Party::Company) || (r.party.is_none() && !r.company_core.is_empty());
+    let company_like = |r: &Record| {
+        r.party == Some(Party::Company) || (r.party.is_none() && !r.company_core.is_empty())
+    };
     let companies = company_like(a) && company_like(b);
     if companies && !a.company_core.is_empty() && a.company_core == b.company_core {
         return Some(3);
@@ -143,7 +194,12 @@ pub fn one_edit(a: &str, b: &str) -> bool {
     }
 }
 
-fn identifier(a: &Option<String>, a_bad: &Option<String>, b: &Option<String>, b_bad: &Option<String>) -> Option<u8> {
+fn identifier(
+    a: &Option<String>,
+    a_bad: &Option<String>,
+    b: &Option<String>,
+    b_bad: &Option<String>,
+) -> Option<u8> {
     if let (Some(x), Some(y)) = (a, b) {
         return Some(if x == y { 2 } else { 0 });
     }
@@ -154,7 +210,10 @@ fn identifier(a: &Option<String>, a_bad: &Option<String>, b: &Option<String>, b_
     }
     let best = xs
         .iter()
-        .flat_map(|x| ys.iter().map(move |y| if x == y { 2 } else { u8::from(one_edit(x, y)) }))
+        .flat_map(|x| {
+            ys.iter()
+                .map(move |y| if x == y { 2 } else { u8::from(one_edit(x, y)) })
+        })
         .max();
     best
 }
@@ -190,7 +249,9 @@ fn landline(xs: &[String], ys: &[String]) -> Option<u8> {
     if xs.iter().any(|x| ys.contains(x)) {
         return Some(2);
     }
-    let same_local = xs.iter().any(|x| ys.iter().any(|y| local_part(x) == local_part(y)));
+    let same_local = xs
+        .iter()
+        .any(|x| ys.iter().any(|y| local_part(x) == local_part(y)));
     Some(u8::from(same_local))
 }
 
@@ -202,9 +263,10 @@ fn email(xs: &[String], ys: &[String]) -> Option<u8> {
         return Some(2);
     }
     let user = |e: &String| e.split('@').next().unwrap_or_default().to_string();
-    let near = xs
-        .iter()
-        .any(|x| ys.iter().any(|y| (user(x).len() >= 4 && user(x) == user(y)) || one_edit(x, y)));
+    let near = xs.iter().any(|x| {
+        ys.iter()
+            .any(|y| (user(x).len() >= 4 && user(x) == user(y)) || one_edit(x, y))
+    });
     Some(u8::from(near))
 }
 
@@ -236,10 +298,14 @@ fn birth_date(a: Option<chrono::NaiveDate>, b: Option<chrono::NaiveDate>) -> Opt
         return Some(2);
     }
     let swapped = x.year() == y.year() && x.month() == y.day() && x.day() == y.month();
-    let one_part = [x.year() == y.year(), x.month() == y.month(), x.day() == y.day()]
-        .iter()
-        .filter(|s| **s)
-        .count()
+    let one_part = [
+        x.year() == y.year(),
+        x.month() == y.month(),
+        x.day() == y.day(),
+    ]
+    .iter()
+    .filter(|s| **s)
+    .count()
         == 2;
     Some(u8::from(swapped || one_part))
 }

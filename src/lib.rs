@@ -6,14 +6,15 @@
 //! cluster → survive → `report`. Each stage is a function from one typed value to the next;
 //! `pipeline` runs them in order and checks that no row is lost on the way.
 
-pub mod config;
-pub mod ingest;
-pub mod pipeline;
-pub mod record;
-pub mod report;
 pub mod block;
 pub mod cluster;
 pub mod compare;
+pub mod config;
+pub mod ingest;
+pub mod link;
 pub mod model;
 pub mod normalize;
-pub mod link;
+pub mod pipeline;
+pub mod record;
+pub mod report;
+pub mod validate;

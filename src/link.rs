@@ -63,19 +63,32 @@ fn score_and_cluster(
             })
         })
         .collect();
-    scored.sort_by(|x, y| y.weight.total_cmp(&x.weight).then((x.a, x.b).cmp(&(y.a, y.b))));
+    scored.sort_by(|x, y| {
+        y.weight
+            .total_cmp(&x.weight)
+            .then((x.a, x.b).cmp(&(y.a, y.b)))
+    });
     let edges: Vec<Edge> = scored
         .iter()
         .filter(|p| p.probability >= MATCH_PROBABILITY)
-        .map(|p| Edge { a: p.a, b: p.b, weight: p.weight })
+        .map(|p| Edge {
+            a: p.a,
+            b: p.b,
+            weight: p.weight,
+        })
         .collect();
     let clustering = cluster(records, &edges);
     (scored, clustering)
 }
 
 pub fn link(records: &[Record]) -> Linkage {
-    let eligible: Vec<u32> = (0..records.len() as u32).filter(|&i| !records[i as usize].is_test).collect();
-    let subset: Vec<Record> = eligible.iter().map(|&i| records[i as usize].clone()).collect();
+    let eligible: Vec<u32> = (0..records.len() as u32)
+        .filter(|&i| !records[i as usize].is_test)
+        .collect();
+    let subset: Vec<Record> = eligible
+        .iter()
+        .map(|&i| records[i as usize].clone())
+        .collect();
     let (pairs, blocking) = candidate_pairs(&subset, &default_rules());
     let vectors: Vec<Vector> = pairs
         .par_iter()
@@ -86,10 +99,17 @@ pub fn link(records: &[Record]) -> Linkage {
     let model = Model::train(&vectors, u, n * (n - 1.0) / 2.0);
     // Two passes: the first clustering tells whose records a name's count should leave out.
     let first = ValueFrequency::new(&subset, None);
-    let (_, clustering) = score_and_cluster(records, &subset, &eligible, &pairs, &vectors, &model, &first);
-    let groups: Vec<u32> = eligible.iter().map(|&i| clustering.cluster_of[i as usize]).collect();
+    let (_, clustering) = score_and_cluster(
+        records, &subset, &eligible, &pairs, &vectors, &model, &first,
+    );
+    let groups: Vec<u32> = eligible
+        .iter()
+        .map(|&i| clustering.cluster_of[i as usize])
+        .collect();
     let second = ValueFrequency::new(&subset, Some(groups));
-    let (scored, clustering) = score_and_cluster(records, &subset, &eligible, &pairs, &vectors, &model, &second);
+    let (scored, clustering) = score_and_cluster(
+        records, &subset, &eligible, &pairs, &vectors, &model, &second,
+    );
     Linkage {
         model,
         blocking,

@@ -227,11 +227,26 @@ const GENDER: usize = 8;
 
 const SESSIONS: &[Session] = &[
     // Birth date and gender are read from the 身份证 when a record lacks them.
-    Session { on: &[ID], held_out: &[ID, BIRTH, GENDER] },
-    Session { on: &[USCC], held_out: &[USCC] },
-    Session { on: &[NAME, MOBILE], held_out: &[NAME, MOBILE] },
-    Session { on: &[NAME, EMAIL], held_out: &[NAME, EMAIL] },
-    Session { on: &[MOBILE, EMAIL], held_out: &[MOBILE, EMAIL] },
+    Session {
+        on: &[ID],
+        held_out: &[ID, BIRTH, GENDER],
+    },
+    Session {
+        on: &[USCC],
+        held_out: &[USCC],
+    },
+    Session {
+        on: &[NAME, MOBILE],
+        held_out: &[NAME, MOBILE],
+    },
+    Session {
+        on: &[NAME, EMAIL],
+        held_out: &[NAME, EMAIL],
+    },
+    Session {
+        on: &[MOBILE, EMAIL],
+        held_out: &[MOBILE, EMAIL],
+    },
 ];
 
 fn exact(v: &Vector, f: usize) -> bool {
@@ -288,7 +303,10 @@ impl Model {
         let mut lambda: f64 = 1e-4;
         for _ in 0..50 {
             let odds = (lambda / (1.0 - lambda)).log2();
-            let expected: f64 = bayes.chunks(CHUNK).map(|c| c.iter().map(|w| probability(odds + w)).sum::<f64>()).sum();
+            let expected: f64 = bayes
+                .chunks(CHUNK)
+                .map(|c| c.iter().map(|w| probability(odds + w)).sum::<f64>())
+                .sum();
             let next = (expected / random_pairs.max(1.0)).clamp(1e-12, 0.5);
             if (next - lambda).abs() <= lambda * 1e-6 {
                 return next;
@@ -316,13 +334,20 @@ impl Model {
         let prior = (self.lambda / (1.0 - self.lambda)).log2();
         prior + self.field_weights(v, tf).iter().flatten().sum::<f64>()
     }
-
 }
 
 /// Matches mostly agree exactly: the starting point of EM, and m where no session could train.
 fn default_m(f: usize) -> Vec<f64> {
     let l = levels(f);
-    let raw: Vec<f64> = (0..l).map(|x| if x + 1 == l { 0.9 } else { 0.1 / (l - 1) as f64 }).collect();
+    let raw: Vec<f64> = (0..l)
+        .map(|x| {
+            if x + 1 == l {
+                0.9
+            } else {
+                0.1 / (l - 1) as f64
+            }
+        })
+        .collect();
     raw
 }
 
@@ -393,8 +418,32 @@ mod tests {
     #[test]
     fn em_separates_agreeing_from_disagreeing_pairs() {
         // 300 pairs agreeing on everything present, 700 disagreeing: EM should put λ near 0.3.
-        let agree: Vector = [Some(4), Some(2), None, Some(2), None, Some(2), Some(3), Some(2), Some(1), None, None];
-        let differ: Vector = [Some(0), Some(0), None, Some(0), None, Some(0), Some(0), Some(0), Some(1), None, None];
+        let agree: Vector = [
+            Some(4),
+            Some(2),
+            None,
+            Some(2),
+            None,
+            Some(2),
+            Some(3),
+            Some(2),
+            Some(1),
+            None,
+            None,
+        ];
+        let differ: Vector = [
+            Some(0),
+            Some(0),
+            None,
+            Some(0),
+            None,
+            Some(0),
+            Some(0),
+            Some(0),
+            Some(1),
+            None,
+            None,
+        ];
         let mut vectors = vec![agree; 300];
         vectors.extend(vec![differ; 700]);
         let u = normalise(

@@ -14,6 +14,7 @@ use crate::link::{link, MATCH_PROBABILITY};
 use crate::normalize::record::{normalize_table, Normalized, Rules};
 use crate::record::{Issue, SourceTable};
 use crate::report;
+use crate::validate::cross_record_issues;
 
 /// What the caller needs to report and to choose the exit status.
 pub struct RunOutcome {
@@ -70,10 +71,18 @@ pub fn run(input: &Path, plan: Plan, options: &RunOptions) -> Result<RunOutcome>
 
     let stage = Instant::now();
     let linkage = link(&records);
+    issues.extend(cross_record_issues(
+        &tables,
+        &records,
+        &linkage.clustering.cluster_of,
+    ));
     let link_ms = stage.elapsed().as_millis();
     // Golden ids follow the clusters' first records, in the order of sources (by file name) and
     // rows, so the same inputs always give the same ids.
-    let mut golden: Vec<Vec<String>> = tables.iter().map(|t| Vec::with_capacity(t.records.len())).collect();
+    let mut golden: Vec<Vec<String>> = tables
+        .iter()
+        .map(|t| Vec::with_capacity(t.records.len()))
+        .collect();
     for (r, c) in records.iter().zip(&linkage.clustering.cluster_of) {
         golden[r.source].push(format!("G{:08}", c + 1));
     }
@@ -84,8 +93,18 @@ pub fn run(input: &Path, plan: Plan, options: &RunOptions) -> Result<RunOutcome>
     let written = report::write_crosswalk(&options.out, &tables, &golden, options.excel_bom)?;
     report::write_quarantine(&options.out, &tables, options.excel_bom)?;
     report::write_issues(&options.out, &mut issues, options.excel_bom)?;
-    report::write_pairs(&options.out, &tables, &records, &linkage.scored, options.excel_bom)?;
-    report::write_json(&options.out, "model.json", &serde_json::to_value(&linkage.model)?)?;
+    report::write_pairs(
+        &options.out,
+        &tables,
+        &records,
+        &linkage.scored,
+        options.excel_bom,
+    )?;
+    report::write_json(
+        &options.out,
+        "model.json",
+        &serde_json::to_value(&linkage.model)?,
+    )?;
     check_conservation(&tables, written)?;
 
     let summary = json!({

@@ -77,7 +77,12 @@ fn required_columns(table: &SourceTable, rules: &Rules) -> Vec<usize> {
             .find_map(|f| table.columns.iter().position(|c| c.field == Some(*f)))
     };
     let name = first(&[Field::Name, Field::PersonName, Field::Organization]);
-    let contact = first(&[Field::Mobile, Field::ContactMobile, Field::Phone, Field::ContactPhone]);
+    let contact = first(&[
+        Field::Mobile,
+        Field::ContactMobile,
+        Field::Phone,
+        Field::ContactPhone,
+    ]);
     name.into_iter().chain(contact).collect()
 }
 
@@ -89,18 +94,75 @@ struct Row<'a> {
 
 /// Words that make a name an organisation's.
 const ORG_WORDS: &[&str] = &[
-    "公司", "集团", "厂", "商行", "经营部", "门市", "中心", "医院", "学校", "大学", "学院", "研究", "协会", "事务所",
-    "工作室", "合作社", "银行", "酒店", "宾馆", "餐厅", "饭店", "超市", "诊所", "幼儿园", "委员会", "政府", "药房",
-    "药店", "卫生院", "商店", "专卖", "加工", "农场", "养殖", "俱乐部", "基金会", "分店", "小学", "中学",
+    "公司",
+    "集团",
+    "厂",
+    "商行",
+    "经营部",
+    "门市",
+    "中心",
+    "医院",
+    "学校",
+    "大学",
+    "学院",
+    "研究",
+    "协会",
+    "事务所",
+    "工作室",
+    "合作社",
+    "银行",
+    "酒店",
+    "宾馆",
+    "餐厅",
+    "饭店",
+    "超市",
+    "诊所",
+    "幼儿园",
+    "委员会",
+    "政府",
+    "药房",
+    "药店",
+    "卫生院",
+    "商店",
+    "专卖",
+    "加工",
+    "农场",
+    "养殖",
+    "俱乐部",
+    "基金会",
+    "分店",
+    "小学",
+    "中学",
 ];
 const ORG_WORDS_LATIN: &[&str] = &[
-    " ltd", " inc", " llc", " co.", " corp", " gmbh", " company", " group", " limited", " plc", " trading",
+    " ltd", " inc", " llc", " co.", " corp", " gmbh", " company", " group", " limited", " plc",
+    " trading",
 ];
 
 fn party_from_type(t: &str) -> Option<Party> {
     let t = t.to_lowercase();
-    let person = ["个人", "私人", "自然人", "散客", "person", "individual", "private", "consumer"];
-    let company = ["企业", "公司", "单位", "机构", "法人", "company", "corporate", "business", "organization", "b2b"];
+    let person = [
+        "个人",
+        "私人",
+        "自然人",
+        "散客",
+        "person",
+        "individual",
+        "private",
+        "consumer",
+    ];
+    let company = [
+        "企业",
+        "公司",
+        "单位",
+        "机构",
+        "法人",
+        "company",
+        "corporate",
+        "business",
+        "organization",
+        "b2b",
+    ];
     if person.iter().any(|w| t.contains(w)) {
         Some(Party::Person)
     } else if company.iter().any(|w| t.contains(w)) {
@@ -116,11 +178,17 @@ pub fn party_from_name(n: &str) -> Option<Party> {
     if n.is_empty() {
         return None;
     }
-    if ORG_WORDS.iter().any(|w| n.contains(w)) || ORG_WORDS_LATIN.iter().any(|w| format!(" {n}").contains(w)) {
+    if ORG_WORDS.iter().any(|w| n.contains(w))
+        || ORG_WORDS_LATIN.iter().any(|w| format!(" {n}").contains(w))
+    {
         return Some(Party::Company);
     }
     let cjk = n.chars().filter(|c| text::is_cjk(*c)).count();
-    if cjk >= 2 && cjk == n.chars().count() && cjk <= 4 && name::is_surname(name::split_surname(&n).0) {
+    if cjk >= 2
+        && cjk == n.chars().count()
+        && cjk <= 4
+        && name::is_surname(name::split_surname(&n).0)
+    {
         return Some(Party::Person);
     }
     if cjk == 0 && n.split_whitespace().count() >= 2 {
@@ -150,12 +218,25 @@ impl<'a> Row<'a> {
     }
 
     fn column_of(&self, field: Field) -> Option<usize> {
-        self.table.columns.iter().position(|c| c.field == Some(field))
+        self.table
+            .columns
+            .iter()
+            .position(|c| c.field == Some(field))
     }
 
-    fn issue(&mut self, column: Option<usize>, kind: &str, value: &str, message: impl Into<String>) {
+    fn issue(
+        &mut self,
+        column: Option<usize>,
+        kind: &str,
+        value: &str,
+        message: impl Into<String>,
+    ) {
         let field = column.map_or("*".to_string(), |c| self.table.columns[c].name.clone());
-        if self.issues.iter().any(|i| i.field == field && i.kind == kind) {
+        if self
+            .issues
+            .iter()
+            .any(|i| i.field == field && i.kind == kind)
+        {
             return;
         }
         self.issues.push(Issue {
@@ -163,7 +244,11 @@ impl<'a> Row<'a> {
             key: self.raw.key.clone(),
             field,
             kind: kind.to_string(),
-            severity: if WARNING_KINDS.contains(&kind) { "warning" } else { "error" },
+            severity: if WARNING_KINDS.contains(&kind) {
+                "warning"
+            } else {
+                "error"
+            },
             value: value.to_string(),
             message: message.into(),
         });
@@ -171,7 +256,9 @@ impl<'a> Row<'a> {
 
     fn normalize(&mut self) -> Record {
         let mut r = Record::default();
-        let type_party = self.first(Field::CustomerType).and_then(|(_, t)| party_from_type(t));
+        let type_party = self
+            .first(Field::CustomerType)
+            .and_then(|(_, t)| party_from_type(t));
         self.identifiers(&mut r);
         let owned = |x: Option<(usize, &str)>| x.map(|(c, v)| (c, v.to_string()));
         let name_col = owned(self.first(Field::Name));
@@ -181,19 +268,33 @@ impl<'a> Row<'a> {
             .or_else(|| r.uscc.as_ref().map(|_| Party::Company))
             .or_else(|| r.id_number.as_ref().map(|_| Party::Person))
             .or_else(|| name_col.as_ref().and_then(|(_, n)| party_from_name(n)))
-            .or_else(|| org_col.as_ref().map(|_| Party::Company).filter(|_| person_col.is_none()))
+            .or_else(|| {
+                org_col
+                    .as_ref()
+                    .map(|_| Party::Company)
+                    .filter(|_| person_col.is_none())
+            })
             .or_else(|| org_col.as_ref().and_then(|_| self.party_from_email()))
-            .or_else(|| person_col.as_ref().filter(|_| org_col.is_none()).map(|_| Party::Person));
+            .or_else(|| {
+                person_col
+                    .as_ref()
+                    .filter(|_| org_col.is_none())
+                    .map(|_| Party::Person)
+            });
         self.mixed_identifier(&mut r);
         // A row naming a person and an organisation with nothing to say which is the customer
         // (a survey row without 客户类型): a private customer and employer, or a company and its
         // contact. It stays undecided, carrying both, and matching tells.
-        let undecided = r.party.is_none() && name_col.is_none() && person_col.is_some() && org_col.is_some();
+        let undecided =
+            r.party.is_none() && name_col.is_none() && person_col.is_some() && org_col.is_some();
         let company = r.party == Some(Party::Company);
         // The customer's name, and who else the row names.
         let (customer, other_person) = match (&name_col, company) {
             (Some(n), _) => (Some(n.clone()), person_col.clone()),
-            (None, true) => (org_col.clone().or(person_col.clone()), org_col.as_ref().and(person_col.clone())),
+            (None, true) => (
+                org_col.clone().or(person_col.clone()),
+                org_col.as_ref().and(person_col.clone()),
+            ),
             (None, false) => (person_col.clone().or(org_col.clone()), None),
         };
         if let Some((col, raw)) = &customer {
@@ -208,15 +309,20 @@ impl<'a> Row<'a> {
         }
         if !company && (name_col.is_some() || person_col.is_some()) {
             if let Some((_, org)) = &org_col {
-                r.employer = company::parse(org).map(|c| c.canonical).unwrap_or_else(|| text::match_key(org));
+                r.employer = company::parse(org)
+                    .map(|c| c.canonical)
+                    .unwrap_or_else(|| text::match_key(org));
             }
         }
-        let contact = owned(self.first(Field::ContactName)).or(if company { other_person } else { None });
+        let contact =
+            owned(self.first(Field::ContactName)).or(if company { other_person } else { None });
         if let Some((col, raw)) = &contact {
             self.contact_name(&mut r, *col, raw);
         }
         if let Some((_, e)) = self.first(Field::Employer) {
-            r.employer = company::parse(e).map(|c| c.canonical).unwrap_or_else(|| text::match_key(e));
+            r.employer = company::parse(e)
+                .map(|c| c.canonical)
+                .unwrap_or_else(|| text::match_key(e));
         }
         self.phones(&mut r);
         self.emails(&mut r);
@@ -237,8 +343,16 @@ impl<'a> Row<'a> {
         let domain = [Field::Email, Field::ContactEmail]
             .iter()
             .flat_map(|f| self.values(*f))
-            .find_map(|(_, v)| email::normalize(v).canonical().and_then(|e| e.split('@').nth(1).map(str::to_string)))?;
-        Some(if email::is_public_mail_domain(&domain) { Party::Person } else { Party::Company })
+            .find_map(|(_, v)| {
+                email::normalize(v)
+                    .canonical()
+                    .and_then(|e| e.split('@').nth(1).map(str::to_string))
+            })?;
+        Some(if email::is_public_mail_domain(&domain) {
+            Party::Person
+        } else {
+            Party::Company
+        })
     }
 
     /// `first_name` + `last_name` of Latin exports, as one name column.
@@ -257,7 +371,9 @@ impl<'a> Row<'a> {
                 id_card::IdCard::LooksLikeUscc(code) => {
                     r.uscc.get_or_insert(code.clone());
                 }
-                id_card::IdCard::ChecksumError { value, .. } => r.id_number_invalid = Some(value.clone()),
+                id_card::IdCard::ChecksumError { value, .. } => {
+                    r.id_number_invalid = Some(value.clone())
+                }
                 _ => {}
             }
             if let Some(info) = outcome.info() {
@@ -328,7 +444,12 @@ impl<'a> Row<'a> {
 
     fn customer_name(&mut self, r: &mut Record, col: usize, raw: &str) {
         if placeholder::is_placeholder(raw) {
-            self.issue(Some(col), "placeholder", raw, "名称为占位值 (placeholder instead of a name)");
+            self.issue(
+                Some(col),
+                "placeholder",
+                raw,
+                "名称为占位值 (placeholder instead of a name)",
+            );
             return;
         }
         let party = r.party.or_else(|| party_from_name(raw));
@@ -337,7 +458,9 @@ impl<'a> Row<'a> {
         }
         if party == Some(Party::Company) {
             let parsed = company::parse(raw);
-            r.name = parsed.as_ref().map_or_else(|| name::clean(raw), |c| c.canonical.clone());
+            r.name = parsed
+                .as_ref()
+                .map_or_else(|| name::clean(raw), |c| c.canonical.clone());
             if let Some(c) = parsed {
                 r.company_core = c.zihao.clone();
                 r.branch = c.branch.unwrap_or_default();
@@ -357,7 +480,9 @@ impl<'a> Row<'a> {
     fn contact_name(&mut self, r: &mut Record, col: usize, raw: &str) {
         // An individual's 负责人 repeats the customer's own name, faults included: not a second finding.
         let repeats_customer = r.party == Some(Party::Person)
-            && self.first(Field::Name).is_some_and(|(_, n)| n.trim() == raw.trim());
+            && self
+                .first(Field::Name)
+                .is_some_and(|(_, n)| n.trim() == raw.trim());
         if repeats_customer {
             return;
         }
@@ -372,9 +497,12 @@ impl<'a> Row<'a> {
                 );
                 r.contact_name = canonical;
             }
-            name::PersonName::Placeholder => {
-                self.issue(Some(col), "placeholder", raw, "联系人为占位值 (placeholder instead of a name)")
-            }
+            name::PersonName::Placeholder => self.issue(
+                Some(col),
+                "placeholder",
+                raw,
+                "联系人为占位值 (placeholder instead of a name)",
+            ),
             name::PersonName::Empty => {}
         }
         // An individual's 负责人 is the customer him/herself.
@@ -388,10 +516,17 @@ impl<'a> Row<'a> {
         let mobile_col = self.column_of(Field::Mobile);
         let mobile_empty = mobile_col.is_some_and(|c| self.raw.values[c].trim().is_empty());
         let contact_is_other = !r.contact_name.is_empty() && r.contact_name != r.name;
-        let fields = [Field::Mobile, Field::Phone, Field::ContactMobile, Field::ContactPhone];
+        let fields = [
+            Field::Mobile,
+            Field::Phone,
+            Field::ContactMobile,
+            Field::ContactPhone,
+        ];
         for field in fields {
             for (col, v) in self.values(field) {
-                let as_contact = company || (contact_is_other && matches!(field, Field::ContactMobile | Field::ContactPhone));
+                let as_contact = company
+                    || (contact_is_other
+                        && matches!(field, Field::ContactMobile | Field::ContactPhone));
                 for p in phone::parse_field(v) {
                     match p.kind {
                         phone::PhoneKind::Mobile => {
@@ -409,7 +544,9 @@ impl<'a> Row<'a> {
                                 r.mobiles.push(p.canonical);
                             }
                         }
-                        phone::PhoneKind::Landline | phone::PhoneKind::Local | phone::PhoneKind::TollFree => {
+                        phone::PhoneKind::Landline
+                        | phone::PhoneKind::Local
+                        | phone::PhoneKind::TollFree => {
                             if !r.phones.contains(&p.canonical) {
                                 r.phones.push(p.canonical);
                             }
@@ -419,11 +556,19 @@ impl<'a> Row<'a> {
                             if (10..=12).contains(&digits.len()) && digits.starts_with('1') {
                                 r.mobiles_invalid.push(digits);
                             }
-                            self.issue(Some(col), "invalid_phone", v, format!("电话号码无效 (invalid phone number: {reason:?})"));
+                            self.issue(
+                                Some(col),
+                                "invalid_phone",
+                                v,
+                                format!("电话号码无效 (invalid phone number: {reason:?})"),
+                            );
                         }
-                        phone::PhoneKind::Placeholder => {
-                            self.issue(Some(col), "placeholder", v, "电话为占位值 (placeholder instead of a number)")
-                        }
+                        phone::PhoneKind::Placeholder => self.issue(
+                            Some(col),
+                            "placeholder",
+                            v,
+                            "电话为占位值 (placeholder instead of a number)",
+                        ),
                         phone::PhoneKind::Empty => {}
                     }
                 }
@@ -440,13 +585,25 @@ impl<'a> Row<'a> {
                             r.emails.push(e);
                         }
                     }
-                    email::Email::Invalid { error, suggestion, .. } => {
-                        let hint = suggestion.map(|s| format!("; did you mean {s}?")).unwrap_or_default();
-                        self.issue(Some(col), "invalid_email", v, format!("邮箱格式错误 (invalid e-mail: {error:?}{hint})"));
+                    email::Email::Invalid {
+                        error, suggestion, ..
+                    } => {
+                        let hint = suggestion
+                            .map(|s| format!("; did you mean {s}?"))
+                            .unwrap_or_default();
+                        self.issue(
+                            Some(col),
+                            "invalid_email",
+                            v,
+                            format!("邮箱格式错误 (invalid e-mail: {error:?}{hint})"),
+                        );
                     }
-                    email::Email::Placeholder => {
-                        self.issue(Some(col), "placeholder", v, "邮箱为占位值 (placeholder e-mail)")
-                    }
+                    email::Email::Placeholder => self.issue(
+                        Some(col),
+                        "placeholder",
+                        v,
+                        "邮箱为占位值 (placeholder e-mail)",
+                    ),
                     email::Email::Empty => {}
                 }
             }
@@ -454,10 +611,22 @@ impl<'a> Row<'a> {
     }
 
     fn address(&mut self, r: &mut Record) {
-        let province = self.first(Field::Province).map(|(_, v)| v.to_string()).unwrap_or_default();
-        let city = self.first(Field::City).map(|(_, v)| v.to_string()).unwrap_or_default();
-        let district = self.first(Field::District).map(|(_, v)| v.to_string()).unwrap_or_default();
-        let detail = self.first(Field::AddressDetail).map(|(_, v)| v.to_string()).unwrap_or_default();
+        let province = self
+            .first(Field::Province)
+            .map(|(_, v)| v.to_string())
+            .unwrap_or_default();
+        let city = self
+            .first(Field::City)
+            .map(|(_, v)| v.to_string())
+            .unwrap_or_default();
+        let district = self
+            .first(Field::District)
+            .map(|(_, v)| v.to_string())
+            .unwrap_or_default();
+        let detail = self
+            .first(Field::AddressDetail)
+            .map(|(_, v)| v.to_string())
+            .unwrap_or_default();
         let (col, written) = match self.first(Field::Address) {
             Some((c, v)) => (Some(c), v.to_string()),
             None => (None, format!("{province}{city}{district}{detail}")),
@@ -474,7 +643,12 @@ impl<'a> Row<'a> {
             }
             address::AddressValue::Placeholder => {
                 let col = col.or_else(|| self.column_of(Field::AddressDetail));
-                self.issue(col, "placeholder", &written, "地址为占位值 (placeholder address)");
+                self.issue(
+                    col,
+                    "placeholder",
+                    &written,
+                    "地址为占位值 (placeholder address)",
+                );
             }
             address::AddressValue::Empty => {}
         }
@@ -488,23 +662,34 @@ impl<'a> Row<'a> {
                 date::DateValue::Valid(w) => {
                     r.birth_date = Some(w.date);
                     if let Some(i) = info.as_ref().filter(|i| i.birth_date != w.date) {
-                        let msg = format!("出生日期与身份证不符 (the 身份证 says {})", i.birth_date);
+                        let msg =
+                            format!("出生日期与身份证不符 (the 身份证 says {})", i.birth_date);
                         self.issue(Some(col), "birthdate_id_mismatch", v, msg);
                     }
                 }
-                date::DateValue::Invalid(e) => {
-                    self.issue(Some(col), "invalid_date", v, format!("日期无效 (invalid date: {e:?})"))
-                }
-                date::DateValue::Placeholder => {
-                    self.issue(Some(col), "placeholder", v, "日期为占位值 (placeholder date)")
-                }
+                date::DateValue::Invalid(e) => self.issue(
+                    Some(col),
+                    "invalid_date",
+                    v,
+                    format!("日期无效 (invalid date: {e:?})"),
+                ),
+                date::DateValue::Placeholder => self.issue(
+                    Some(col),
+                    "placeholder",
+                    v,
+                    "日期为占位值 (placeholder date)",
+                ),
                 date::DateValue::Empty => {}
             }
         }
         if let Some((col, v)) = self.first(Field::Gender) {
             r.gender = gender(v);
             if let (Some(g), Some(i)) = (r.gender, info.as_ref()) {
-                let id_gender = if i.sex == id_card::Sex::Male { 'M' } else { 'F' };
+                let id_gender = if i.sex == id_card::Sex::Male {
+                    'M'
+                } else {
+                    'F'
+                };
                 if g != id_gender {
                     let msg = format!("性别与身份证不符 (the 身份证 says {})", i.sex.as_chinese());
                     self.issue(Some(col), "gender_id_mismatch", v, msg);
@@ -513,7 +698,11 @@ impl<'a> Row<'a> {
         }
         if let Some(i) = info {
             r.birth_date.get_or_insert(i.birth_date);
-            r.gender.get_or_insert(if i.sex == id_card::Sex::Male { 'M' } else { 'F' });
+            r.gender.get_or_insert(if i.sex == id_card::Sex::Male {
+                'M'
+            } else {
+                'F'
+            });
         }
     }
 
@@ -524,9 +713,12 @@ impl<'a> Row<'a> {
         if let Some((col, v)) = self.first(Field::CreditLimit) {
             match amount::parse(v) {
                 amount::Amount::Valid(y) => r.credit_limit = Some(y.whole_yuan()),
-                amount::Amount::Invalid(e) => {
-                    self.issue(Some(col), "invalid_amount", v, format!("金额无法识别 (unreadable amount: {e:?})"))
-                }
+                amount::Amount::Invalid(e) => self.issue(
+                    Some(col),
+                    "invalid_amount",
+                    v,
+                    format!("金额无法识别 (unreadable amount: {e:?})"),
+                ),
                 _ => {}
             }
         }
@@ -540,9 +732,12 @@ impl<'a> Row<'a> {
             for (col, v) in self.values(field) {
                 match date::parse(v) {
                     date::DateValue::Valid(w) => r.as_of = r.as_of.max(Some(w.date)),
-                    date::DateValue::Invalid(e) => {
-                        self.issue(Some(col), "invalid_date", v, format!("日期无效 (invalid date: {e:?})"))
-                    }
+                    date::DateValue::Invalid(e) => self.issue(
+                        Some(col),
+                        "invalid_date",
+                        v,
+                        format!("日期无效 (invalid date: {e:?})"),
+                    ),
                     _ => {}
                 }
             }
@@ -556,14 +751,25 @@ impl<'a> Row<'a> {
             .find_map(|f| self.first(*f))
             .map_or(r.name.as_str(), |(_, v)| v);
         let mut contact: Vec<&str> = Vec::new();
-        for f in [Field::Mobile, Field::Phone, Field::ContactMobile, Field::Email, Field::IdNumber] {
+        for f in [
+            Field::Mobile,
+            Field::Phone,
+            Field::ContactMobile,
+            Field::Email,
+            Field::IdNumber,
+        ] {
             contact.extend(self.values(f).into_iter().map(|(_, v)| v));
         }
         let Some(t) = placeholder::test_record(name, &contact) else {
             return false;
         };
         let name = name.to_string();
-        self.issue(None, "test_record", &name, format!("测试或垃圾数据 (a test record: {t:?})"));
+        self.issue(
+            None,
+            "test_record",
+            &name,
+            format!("测试或垃圾数据 (a test record: {t:?})"),
+        );
         true
     }
 
@@ -571,7 +777,9 @@ impl<'a> Row<'a> {
     fn check_required(&mut self, required: &[usize]) {
         for &col in required {
             let name = &self.table.columns[col].name;
-            if !self.raw.values[col].trim().is_empty() || self.issues.iter().any(|i| &i.field == name) {
+            if !self.raw.values[col].trim().is_empty()
+                || self.issues.iter().any(|i| &i.field == name)
+            {
                 continue;
             }
             let msg = format!("必填字段 {name} 为空 (required value missing)");
@@ -590,27 +798,40 @@ fn gender(v: &str) -> Option<char> {
 
 fn id_message(outcome: &id_card::IdCard) -> String {
     match outcome {
-        id_card::IdCard::Legacy15 { info, .. } => format!("15位旧身份证号，已升级为 {} (legacy 15-digit number)", info.number),
+        id_card::IdCard::Legacy15 { info, .. } => format!(
+            "15位旧身份证号，已升级为 {} (legacy 15-digit number)",
+            info.number
+        ),
         id_card::IdCard::ChecksumError { expected, .. } => {
             format!("身份证校验码错误，应为 {expected} (check digit wrong: a typo?)")
         }
-        id_card::IdCard::FormatError { reason, .. } => format!("身份证号格式错误 (not an ID number: {reason:?})"),
+        id_card::IdCard::FormatError { reason, .. } => {
+            format!("身份证号格式错误 (not an ID number: {reason:?})")
+        }
         id_card::IdCard::Placeholder => "身份证号为占位值 (placeholder)".into(),
-        id_card::IdCard::LooksLikeUscc(code) => format!("此列应为身份证号，但填的是统一社会信用代码 {code} (misplaced)"),
+        id_card::IdCard::LooksLikeUscc(code) => {
+            format!("此列应为身份证号，但填的是统一社会信用代码 {code} (misplaced)")
+        }
         _ => String::new(),
     }
 }
 
 fn uscc_message(outcome: &uscc::Uscc) -> String {
     match outcome {
-        uscc::Uscc::LegacyOrgCode { code, .. } => format!("旧组织机构代码 {code}，请更新为统一社会信用代码 (legacy code)"),
-        uscc::Uscc::LegacyRegNo { number, .. } => format!("旧工商注册号 {number}，请更新为统一社会信用代码 (legacy code)"),
+        uscc::Uscc::LegacyOrgCode { code, .. } => {
+            format!("旧组织机构代码 {code}，请更新为统一社会信用代码 (legacy code)")
+        }
+        uscc::Uscc::LegacyRegNo { number, .. } => {
+            format!("旧工商注册号 {number}，请更新为统一社会信用代码 (legacy code)")
+        }
         uscc::Uscc::ChecksumError { expected, .. } => {
             format!("统一社会信用代码校验位错误，应为 {expected} (check character wrong: a typo?)")
         }
         uscc::Uscc::FormatError { reason, .. } => format!("统一社会信用代码格式错误 ({reason:?})"),
         uscc::Uscc::Placeholder => "统一社会信用代码为占位值 (placeholder)".into(),
-        uscc::Uscc::LooksLikeIdCard(id) => format!("此列应为统一社会信用代码，但填的是身份证号 {id} (misplaced)"),
+        uscc::Uscc::LooksLikeIdCard(id) => {
+            format!("此列应为统一社会信用代码，但填的是身份证号 {id} (misplaced)")
+        }
         _ => String::new(),
     }
 }

@@ -102,7 +102,13 @@ pub fn write_pairs(
 ) -> Result<()> {
     let mut w = writer(dir, "pairs.csv", excel_bom)?;
     let mut header: Vec<String> = [
-        "left_source", "left_key", "right_source", "right_key", "match_weight", "probability", "decision",
+        "left_source",
+        "left_key",
+        "right_source",
+        "right_key",
+        "match_weight",
+        "probability",
+        "decision",
     ]
     .iter()
     .map(|s| s.to_string())
@@ -117,7 +123,11 @@ pub fn write_pairs(
     for p in pairs {
         let (ls, lk) = side(p.a);
         let (rs, rk) = side(p.b);
-        let decision = if p.probability >= MATCH_PROBABILITY { "match" } else { "review" };
+        let decision = if p.probability >= MATCH_PROBABILITY {
+            "match"
+        } else {
+            "review"
+        };
         let mut row = vec![
             ls.to_string(),
             lk.to_string(),
@@ -127,7 +137,11 @@ pub fn write_pairs(
             format!("{:.6}", p.probability),
             decision.to_string(),
         ];
-        row.extend(p.field_weights.iter().map(|fw| fw.map(|x| format!("{x:.3}")).unwrap_or_default()));
+        row.extend(
+            p.field_weights
+                .iter()
+                .map(|fw| fw.map(|x| format!("{x:.3}")).unwrap_or_default()),
+        );
         w.write_record(&row)?;
     }
     w.flush()?;
