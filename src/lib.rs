@@ -10,6 +10,7 @@ pub mod block;
 pub mod cluster;
 pub mod compare;
 pub mod config;
+pub mod explain;
 pub mod ingest;
 pub mod link;
 pub mod model;

@@ -20,12 +20,16 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Read the exports, match them into golden records, and write the reports.
     Run(cmd::run::Args),
+    /// Show how one golden record was built: its records, the pairs joining them, refused joins.
+    Explain(cmd::explain::Args),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Run(args) => cmd::run::main(args),
+        Command::Explain(args) => cmd::explain::main(args),
     }
 }

@@ -98,6 +98,7 @@ pub fn run(input: &Path, plan: Plan, options: &RunOptions) -> Result<RunOutcome>
         &tables,
         &records,
         &linkage.scored,
+        &linkage.clustering.refused,
         options.excel_bom,
     )?;
     report::write_json(

@@ -10,6 +10,7 @@ use std::path::Path;
 
 use anyhow::{Context, Result};
 
+use crate::cluster::{Edge, Guard};
 use crate::compare::COMPARISONS;
 use crate::link::{ScoredPair, MATCH_PROBABILITY};
 use crate::record::{Issue, Record, SourceTable};
@@ -98,8 +99,11 @@ pub fn write_pairs(
     tables: &[SourceTable],
     records: &[Record],
     pairs: &[ScoredPair],
+    refused: &[(Edge, Guard)],
     excel_bom: bool,
 ) -> Result<()> {
+    let refused: std::collections::HashMap<(u32, u32), Guard> =
+        refused.iter().map(|(e, g)| ((e.a, e.b), *g)).collect();
     let mut w = writer(dir, "pairs.csv", excel_bom)?;
     let mut header: Vec<String> = [
         "left_source",
@@ -123,10 +127,13 @@ pub fn write_pairs(
     for p in pairs {
         let (ls, lk) = side(p.a);
         let (rs, rk) = side(p.b);
-        let decision = if p.probability >= MATCH_PROBABILITY {
-            "match"
-        } else {
-            "review"
+        let decision = match refused.get(&(p.a, p.b)) {
+            Some(guard) => format!(
+                "refused: {}",
+                serde_json::to_value(guard)?.as_str().unwrap_or_default()
+            ),
+            None if p.probability >= MATCH_PROBABILITY => "match".to_string(),
+            None => "review".to_string(),
         };
         let mut row = vec![
             ls.to_string(),
@@ -135,7 +142,7 @@ pub fn write_pairs(
             rk.to_string(),
             format!("{:.3}", p.weight),
             format!("{:.6}", p.probability),
-            decision.to_string(),
+            decision,
         ];
         row.extend(
             p.field_weights

@@ -113,3 +113,88 @@ fn d2k_from_the_access_database() {
 fn d2k_from_the_gbk_csv_export() {
     check_variant("access_customers.csv");
 }
+
+/// Pairwise precision and recall of a crosswalk against the truth (quarantined rows excluded).
+fn pairwise(
+    crosswalk: &[std::collections::BTreeMap<String, String>],
+    truth: &HashMap<(String, String), String>,
+) -> (f64, f64) {
+    let mut joint: HashMap<(&str, &str), u64> = HashMap::new();
+    let mut pred: HashMap<&str, u64> = HashMap::new();
+    let mut real: HashMap<&str, u64> = HashMap::new();
+    for r in crosswalk.iter().filter(|r| !r["golden_id"].is_empty()) {
+        let e = truth[&(
+            family(&r["source"]).to_string(),
+            r["source_record_key"].clone(),
+        )]
+            .as_str();
+        *joint.entry((r["golden_id"].as_str(), e)).or_default() += 1;
+        *pred.entry(r["golden_id"].as_str()).or_default() += 1;
+        *real.entry(e).or_default() += 1;
+    }
+    let pairs = |n: &u64| n * n.saturating_sub(1) / 2;
+    let tp: u64 = joint.values().map(pairs).sum();
+    let p: u64 = pred.values().map(pairs).sum();
+    let t: u64 = real.values().map(pairs).sum();
+    (tp as f64 / p as f64, tp as f64 / t as f64)
+}
+
+#[test]
+fn d2k_duplicates_are_found_the_same_way_with_any_thread_count() {
+    let sources = shared().join("dev/d2k/sources");
+    let files: Vec<_> = [
+        "access_customers.csv",
+        "erp_customers.csv",
+        "excel_survey.xlsx",
+        "oa_followups.jsonl",
+    ]
+    .iter()
+    .map(|f| sources.join(f))
+    .collect();
+    let dir = folder_of(&files);
+    let (one, two) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    run_ok(dir.path(), one.path(), &["--threads", "1"]);
+    run_ok(dir.path(), two.path(), &["--threads", "2"]);
+    for f in ["crosswalk.csv", "pairs.csv", "issues.csv"] {
+        let same = std::fs::read(one.path().join(f)).unwrap()
+            == std::fs::read(two.path().join(f)).unwrap();
+        assert!(same, "{f} differs between --threads 1 and 2");
+    }
+    let truth: HashMap<(String, String), String> =
+        read_csv(&shared().join("dev/d2k/truth/truth.csv"))
+            .into_iter()
+            .map(|r| {
+                (
+                    (r["source"].clone(), r["source_record_key"].clone()),
+                    r["entity_id"].clone(),
+                )
+            })
+            .collect();
+    let (precision, recall) = pairwise(&read_csv(&one.path().join("crosswalk.csv")), &truth);
+    // Measured 0.9975 / 0.9821 on this set; the floor catches regressions, not noise.
+    assert!(
+        precision >= 0.99 && recall >= 0.97,
+        "pairwise precision {precision:.4}, recall {recall:.4}"
+    );
+
+    // Every golden record can be explained from the outputs alone.
+    let gid = read_csv(&one.path().join("crosswalk.csv"))
+        .into_iter()
+        .find(|r| r["source_record_key"] == "KH000021")
+        .unwrap()["golden_id"]
+        .clone();
+    let o = steward(&["explain", &gid, "--out", one.path().to_str().unwrap()]);
+    assert!(o.status.success());
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        text.contains("KH000021") && text.contains("joined by these pairs"),
+        "{text}"
+    );
+    let o = steward(&[
+        "explain",
+        "G99999999",
+        "--out",
+        one.path().to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+}
