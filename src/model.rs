@@ -29,8 +29,8 @@ pub struct Model {
     pub iterations: usize,
 }
 
-/// Value frequencies for the term-frequency adjustment of the exact levels of name, mobile and
-/// e-mail, and of the homophone / shared-字号 level of names.
+/// Value frequencies for the term-frequency adjustment of the exact levels of name, mobile,
+/// e-mail and address, and of the homophone / shared-字号 level of names.
 ///
 /// u is the share of *other customers'* records that carry the shared value. Counting a
 /// customer's own duplicates would make a rare name look common exactly when it has many records,
@@ -56,6 +56,10 @@ fn sound_key(r: &Record) -> Option<String> {
     }
 }
 
+fn address_key(r: &Record) -> Option<String> {
+    (!r.address_detail.is_empty()).then(|| format!("a|{}|{}|{}", r.city, r.district, r.address_detail))
+}
+
 fn mobiles(r: &Record) -> impl Iterator<Item = &String> {
     r.mobiles.iter().chain(&r.contact_mobile)
 }
@@ -69,6 +73,7 @@ fn keys(r: &Record) -> Vec<String> {
     }
     k.extend(mobiles(r).map(|m| format!("m|{m}")));
     k.extend(r.emails.iter().map(|e| format!("e|{e}")));
+    k.extend(address_key(r));
     k.sort();
     k.dedup();
     k
@@ -122,6 +127,9 @@ impl ValueFrequency {
         if v[MOBILE] == Some(2) {
             let shared = mobiles(x).find(|m| mobiles(y).any(|n| n == *m));
             out[MOBILE] = shared.and_then(|m| self.u_of(&format!("m|{m}"), a, b));
+        }
+        if v[ADDRESS] == Some(3) {
+            out[ADDRESS] = address_key(x).and_then(|k| self.u_of(&k, a, b));
         }
         if v[EMAIL] == Some(2) {
             let shared = x.emails.iter().find(|e| y.emails.contains(e));
@@ -222,6 +230,7 @@ const ID: usize = 1;
 const USCC: usize = 2;
 const MOBILE: usize = 3;
 const EMAIL: usize = 5;
+const ADDRESS: usize = 6;
 const BIRTH: usize = 7;
 const GENDER: usize = 8;
 
