@@ -57,7 +57,8 @@ fn sound_key(r: &Record) -> Option<String> {
 }
 
 fn address_key(r: &Record) -> Option<String> {
-    (!r.address_detail.is_empty()).then(|| format!("a|{}|{}|{}", r.city, r.district, r.address_detail))
+    (!r.address_detail.is_empty())
+        .then(|| format!("a|{}|{}|{}", r.city, r.district, r.address_detail))
 }
 
 fn mobiles(r: &Record) -> impl Iterator<Item = &String> {

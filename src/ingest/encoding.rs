@@ -59,7 +59,10 @@ fn detect(bytes: &[u8]) -> &'static Encoding {
     let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
     let sample = &bytes[..bytes.len().min(1 << 20)];
     // End the sample at a line break, so that no character is cut in two.
-    let end = sample.iter().rposition(|&b| b == b'\n').map_or(sample.len(), |i| i + 1);
+    let end = sample
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(sample.len(), |i| i + 1);
     detector.feed(&sample[..end], true);
     widen(detector.guess(None, chardetng::Utf8Detection::Allow))
 }

@@ -15,7 +15,8 @@ fn family(source: &str) -> &'static str {
     }
 }
 
-fn check_variant(access_file: &str) {
+/// The four silos of d2k in a folder, the Access silo as `access_file` (the .mdb or its CSV export).
+fn d2k_folder(access_file: &str) -> tempfile::TempDir {
     let sources = shared().join("dev/d2k/sources");
     let files: Vec<_> = [
         access_file,
@@ -26,7 +27,11 @@ fn check_variant(access_file: &str) {
     .iter()
     .map(|f| sources.join(f))
     .collect();
-    let dir = folder_of(&files);
+    folder_of(&files)
+}
+
+fn check_variant(access_file: &str) {
+    let dir = d2k_folder(access_file);
     let out = tempfile::tempdir().unwrap();
     run_ok(dir.path(), out.path(), &[]);
 
@@ -141,17 +146,7 @@ fn pairwise(
 
 #[test]
 fn d2k_duplicates_are_found_the_same_way_with_any_thread_count() {
-    let sources = shared().join("dev/d2k/sources");
-    let files: Vec<_> = [
-        "access_customers.csv",
-        "erp_customers.csv",
-        "excel_survey.xlsx",
-        "oa_followups.jsonl",
-    ]
-    .iter()
-    .map(|f| sources.join(f))
-    .collect();
-    let dir = folder_of(&files);
+    let dir = d2k_folder("access_customers.csv");
     let (one, two) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
     run_ok(dir.path(), one.path(), &["--threads", "1"]);
     run_ok(dir.path(), two.path(), &["--threads", "2"]);
