@@ -17,3 +17,4 @@ pub mod compare;
 pub mod model;
 pub mod normalize;
 pub mod link;
+pub mod survive;

@@ -16,17 +16,7 @@ fn family(source: &str) -> &'static str {
 }
 
 fn check_variant(access_file: &str) {
-    let sources = shared().join("dev/d2k/sources");
-    let files: Vec<_> = [
-        access_file,
-        "erp_customers.csv",
-        "excel_survey.xlsx",
-        "oa_followups.jsonl",
-    ]
-    .iter()
-    .map(|f| sources.join(f))
-    .collect();
-    let dir = folder_of(&files);
+    let dir = d2k_folder(access_file);
     let out = tempfile::tempdir().unwrap();
     run_ok(dir.path(), out.path(), &[]);
 
