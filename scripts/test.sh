@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Runs steward's whole test suite on a fresh machine: installs what the tests need from Debian
-# (mdbtools, to cross-check the Access reader against mdb-export), then `cargo test`.
+# (mdbtools, to cross-check the Access reader against mdb-export; chromium, to render report.html
+# headless), then `cargo test`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need=()
 command -v mdb-export >/dev/null 2>&1 || need+=(mdbtools)
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" -eq 0 ]; then
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null

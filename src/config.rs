@@ -13,6 +13,8 @@
 //! header_row = 1                   # else found below title rows
 //! [source.columns]                 # header → field overrides ("" keeps it unmapped)
 //! "税号/证件号" = "id_or_uscc"
+//! [source.trust]                   # survivorship vote weights per golden field, else learned
+//! credit_limit = 3.0
 //!
 //! [[source]]
 //! path = "access_customers.mdb"
@@ -52,6 +54,9 @@ pub struct SourceEntry {
     pub password: Option<String>,
     #[serde(default)]
     pub columns: BTreeMap<String, String>,
+    /// Golden field → vote weight of this source (`credit_limit = 3.0`); unset fields are learned.
+    #[serde(default)]
+    pub trust: BTreeMap<String, f64>,
 }
 
 /// The sources a run reads, and anything it passed over.
@@ -120,6 +125,14 @@ impl SourceEntry {
             };
             columns.insert(header, mapped);
         }
+        for (field, weight) in &self.trust {
+            if crate::survive::Field::from_column(field).is_none() {
+                bail!("source {source}, [source.trust]: `{field}` is not a golden field (name, mobile, address, credit_limit, …)");
+            }
+            if !weight.is_finite() || *weight < 0.0 {
+                bail!("source {source}, [source.trust]: the weight of `{field}` must be a number ≥ 0, got {weight}");
+            }
+        }
         Ok(SourceSpec {
             path: base.join(&self.path),
             options: SourceOptions {
@@ -132,6 +145,7 @@ impl SourceEntry {
                 sheets: self.sheets,
                 password: self.password,
                 columns,
+                trust: self.trust,
             },
         })
     }
@@ -160,6 +174,8 @@ mod tests {
             [source.columns]
             "税号/证件号" = "id_or_uscc"
             "备用" = ""
+            [source.trust]
+            credit_limit = 3.0
             "#,
         )
         .unwrap();
@@ -170,6 +186,8 @@ mod tests {
             Some(crate::ingest::mapping::Field::IdOrUscc)
         );
         assert_eq!(s.options.columns["备用"], None);
+        assert_eq!(s.options.trust["credit_limit"], 3.0);
+        assert!(parse("[[source]]\npath = \"a.csv\"\n[source.trust]\ncredit = 1.0\n").is_err());
         assert!(p.out.unwrap().ends_with("result"));
     }
 

@@ -18,4 +18,5 @@ pub mod normalize;
 pub mod pipeline;
 pub mod record;
 pub mod report;
+pub mod survive;
 pub mod validate;

@@ -14,6 +14,7 @@ use crate::link::{link, MATCH_PROBABILITY};
 use crate::normalize::record::{normalize_table, Normalized, Rules};
 use crate::record::{Issue, SourceTable};
 use crate::report;
+use crate::survive::{golden_id, survive, Field};
 use crate::validate::cross_record_issues;
 
 /// What the caller needs to report and to choose the exit status.
@@ -40,6 +41,8 @@ pub struct RunOptions {
     pub out: PathBuf,
     pub excel_bom: bool,
     pub threads: usize,
+    /// Show personal data (身份证, phones, e-mails) unmasked in report.html and report.xlsx.
+    pub unmask: bool,
 }
 
 pub fn run(input: &Path, plan: Plan, options: &RunOptions) -> Result<RunOutcome> {
@@ -84,8 +87,19 @@ pub fn run(input: &Path, plan: Plan, options: &RunOptions) -> Result<RunOutcome>
         .map(|t| Vec::with_capacity(t.records.len()))
         .collect();
     for (r, c) in records.iter().zip(&linkage.clustering.cluster_of) {
-        golden[r.source].push(format!("G{:08}", c + 1));
+        golden[r.source].push(golden_id(*c));
     }
+    let stage = Instant::now();
+    let names: Vec<String> = tables.iter().map(|t| t.name.clone()).collect();
+    let pinned = pinned_trust(&plan, &names);
+    let survivorship = survive(
+        &records,
+        &linkage.clustering.cluster_of,
+        linkage.clustering.clusters,
+        &names,
+        &pinned,
+    );
+    let survive_ms = stage.elapsed().as_millis();
 
     let report_started = Instant::now();
     std::fs::create_dir_all(&options.out)
@@ -105,6 +119,20 @@ pub fn run(input: &Path, plan: Plan, options: &RunOptions) -> Result<RunOutcome>
         &options.out,
         "model.json",
         &serde_json::to_value(&linkage.model)?,
+    )?;
+    report::write_golden(
+        &options.out,
+        &tables,
+        &records,
+        &survivorship,
+        options.excel_bom,
+    )?;
+    report::write_lineage(
+        &options.out,
+        &tables,
+        &records,
+        &survivorship,
+        options.excel_bom,
     )?;
     check_conservation(&tables, written)?;
 
@@ -133,16 +161,34 @@ pub fn run(input: &Path, plan: Plan, options: &RunOptions) -> Result<RunOutcome>
             "em_iterations": linkage.model.iterations,
             "lambda": linkage.model.lambda,
         },
+        "survivorship": {
+            "golden_records": survivorship.golden.len(),
+            "conflicts": survivorship.conflicts.len(),
+            "source_trust": serde_json::to_value(&survivorship.trust.stats)?,
+        },
         "issues_by_kind": count_by_kind(&issues),
         "conservation": {"ok": true, "crosswalk_rows": written},
         "timings_ms": {
             "ingest": ingest_ms,
             "normalize_validate": normalize_ms,
             "link": link_ms,
+            "survive": survive_ms,
             "report": report_started.elapsed().as_millis(),
             "total": started.elapsed().as_millis(),
         },
     });
+    let view = report::RunView {
+        tables: &tables,
+        records: &records,
+        issues: &issues,
+        linkage: &linkage,
+        survivorship: &survivorship,
+        summary: &summary,
+        unmask: options.unmask,
+    };
+    report::write_conflicts(&options.out, &view, options.excel_bom)?;
+    report::xlsx::write(&options.out, &view)?;
+    report::html::write(&options.out, &view)?;
     report::write_json(&options.out, "summary.json", &summary)?;
     Ok(RunOutcome {
         out: options.out.clone(),
@@ -150,6 +196,22 @@ pub fn run(input: &Path, plan: Plan, options: &RunOptions) -> Result<RunOutcome>
         failed,
         summary,
     })
+}
+
+/// Trust weights the job pins: `[source.trust]` of each source that was read.
+fn pinned_trust(plan: &Plan, names: &[String]) -> Vec<(usize, Field, f64)> {
+    let mut pinned = Vec::new();
+    for spec in &plan.sources {
+        let Some(source) = names.iter().position(|n| *n == spec.name()) else {
+            continue;
+        };
+        for (field, weight) in &spec.options.trust {
+            if let Some(f) = Field::from_column(field) {
+                pinned.push((source, f, *weight));
+            }
+        }
+    }
+    pinned
 }
 
 fn source_summary(t: &SourceTable) -> serde_json::Value {

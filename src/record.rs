@@ -168,6 +168,8 @@ pub struct Record {
     pub district: String,
     /// The rest of the address after province, city and district, in a canonical detail form.
     pub address_detail: String,
+    /// The same detail in display form (`3号楼2单元501室`), what a golden record shows.
+    pub address_display: String,
     pub employer: String,
     pub industry: String,
     pub contact_name: String,

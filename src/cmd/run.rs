@@ -1,4 +1,4 @@
-//! `steward run PATH [--out DIR] [--state FILE] [--threads N]`
+//! `steward run PATH [--out DIR] [--state FILE] [--threads N] [--excel-csv] [--unmask]`
 //!
 //! PATH is a folder of exports (every supported file in it is a source) or a job file. Exit status:
 //! 0 success; 1 the run finished but a quality gate failed; 2 bad input or usage (nothing usable
@@ -27,6 +27,10 @@ pub struct Args {
     /// Write the CSV outputs with a UTF-8 BOM, so that Chinese Excel opens them correctly.
     #[arg(long)]
     excel_csv: bool,
+    /// Show 身份证, phone numbers and e-mails unmasked in report.html and report.xlsx (masked by
+    /// default; the CSV outputs always hold full values).
+    #[arg(long)]
+    unmask: bool,
 }
 
 pub fn main(args: Args) -> ExitCode {
@@ -84,6 +88,7 @@ fn execute(args: Args) -> Result<RunOutcome> {
         out,
         excel_bom: args.excel_csv,
         threads,
+        unmask: args.unmask,
     };
     let outcome = pipeline::run(&args.path, plan, &options)?;
     for e in &outcome.failed {

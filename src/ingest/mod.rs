@@ -67,6 +67,8 @@ pub struct SourceOptions {
     pub password: Option<String>,
     /// Header → field overrides; `None` keeps the column as an unmapped extra attribute.
     pub columns: BTreeMap<String, Option<Field>>,
+    /// Golden field column → survivorship vote weight of this source (read by `survive`).
+    pub trust: BTreeMap<String, f64>,
 }
 
 /// One source to read: a file and what the job says about it.

@@ -430,6 +430,64 @@ fn resolve_codes(a: &mut Address) {
     }
 }
 
+/// The detail in the one display form a golden record shows (the form of the reference data):
+/// `3-2-501`, `3幢2单元501室`, `3栋2单元501`, `3#2单元501` → `3号楼2单元501室`; a trailing `10号楼`
+/// → `10号`; a bare house number after a street word gets its `号` (`宝安街155` → `宝安街155号`).
+/// `8栋3002` without a 单元 is left as written: that is a real form, not a variant.
+pub fn detail_display(detail: &str) -> String {
+    let s = clean(detail);
+    let mut toks = tokens(&s);
+    let n = toks.len();
+    if n >= 5 {
+        if let [Tok::Num(_), Tok::Text(d1), Tok::Num(_), Tok::Text(d2), Tok::Num(_)] =
+            &toks[n - 5..]
+        {
+            if d1 == "-" && d2 == "-" {
+                toks[n - 4] = Tok::Text("号楼".into());
+                toks[n - 2] = Tok::Text("单元".into());
+                toks.push(Tok::Text("室".into()));
+            }
+        }
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for i in 0..toks.len() {
+        match &toks[i] {
+            Tok::Num(num) => {
+                out.push_str(num);
+                let after_street =
+                    out[..out.len() - num.len()].ends_with(['路', '街', '道', '巷', '弄']);
+                if after_street && i + 1 == toks.len() {
+                    out.push('号');
+                }
+            }
+            Tok::Text(t) => {
+                let unit_follows = t.ends_with("单元")
+                    || matches!(toks.get(i + 1), Some(Tok::Num(_)))
+                        && matches!(toks.get(i + 2), Some(Tok::Text(u)) if u.starts_with("单元"));
+                let building = i > 0 && matches!(toks[i - 1], Tok::Num(_));
+                let t = match t.chars().next() {
+                    Some(c @ ('栋' | '幢' | '#')) if building && unit_follows => {
+                        format!("号楼{}", &t[c.len_utf8()..])
+                    }
+                    _ => t.clone(),
+                };
+                out.push_str(&t);
+            }
+        }
+    }
+    // 2单元501 → 2单元501室: the room of a unit always carries 室 in the display form.
+    let unit_room = toks.len() >= 3
+        && matches!(toks[toks.len() - 1], Tok::Num(_))
+        && matches!(&toks[toks.len() - 2], Tok::Text(t) if t.ends_with("单元"));
+    if unit_room {
+        out.push('室');
+    }
+    if out.ends_with("号楼") {
+        out.truncate(out.len() - "楼".len());
+    }
+    out
+}
+
 #[derive(Debug, Clone, PartialEq)]
 enum Tok {
     Num(String),
@@ -687,6 +745,24 @@ mod tests {
         );
         let a = parse("北京丰台创业路2号").address().cloned().unwrap();
         assert_eq!(a.full(), "北京市丰台区创业路2号");
+    }
+
+    #[test]
+    fn detail_display_forms() {
+        for (raw, want) in [
+            ("新村24-6-1901", "新村24号楼6单元1901室"),
+            ("新村24幢6单元1901室", "新村24号楼6单元1901室"),
+            ("新村24栋6单元1901", "新村24号楼6单元1901室"),
+            ("新村24#6单元1901", "新村24号楼6单元1901室"),
+            ("新村 24号楼 6单元1901室", "新村24号楼6单元1901室"),
+            ("体育巷1号 8栋3002", "体育巷1号8栋3002"),
+            ("环球中心1栋2620室", "环球中心1栋2620室"),
+            ("高新街10号楼", "高新街10号"),
+            ("宝安街155", "宝安街155号"),
+            ("深南中路4号 6号楼6层", "深南中路4号6号楼6层"),
+        ] {
+            assert_eq!(detail_display(raw), want, "{raw}");
+        }
     }
 
     #[test]

@@ -16,6 +16,7 @@
 //! | [`amount`] | money amounts (1,000,000 / 100万 / ¥5000 / 伍拾万元整) |
 //! | [`name`] | person names, title-only contacts (王总), pinyin, English (pinyin) names |
 //! | [`company`] | company names: region, 字号, industry, legal form, branch |
+//! | [`industry`] | industry words → GB/T 4754 section names |
 //! | [`address`] | province / city / district with GB/T 2260 codes, detail keys, full-address composer |
 //! | [`division`] | the GB/T 2260 tables behind `address` and `id_card` |
 //!
@@ -30,6 +31,7 @@ pub mod date;
 pub mod division;
 pub mod email;
 pub mod id_card;
+pub mod industry;
 pub mod name;
 pub mod phone;
 pub mod placeholder;

@@ -176,6 +176,26 @@ fn syllables(name: &str) -> Vec<String> {
     out
 }
 
+/// The `Surname Given` English form of a Chinese person's name (`张伟` → `Zhang Wei`, `欧阳娜娜` →
+/// `Ouyang Nana`), the way the name is written on a passport; `None` when the name is not Chinese.
+pub fn name_en_of(chinese: &str) -> Option<String> {
+    let name = clean(chinese);
+    if !text::has_cjk(&name) || !name.chars().all(text::is_cjk) {
+        return None;
+    }
+    let surname_chars = split_surname(&name).0.chars().count();
+    let syllables = syllables(&name);
+    if syllables.len() != name.chars().count() || surname_chars == 0 {
+        return None;
+    }
+    let word = |s: &[String]| capitalise(&s.concat());
+    let given = &syllables[surname_chars..];
+    Some(match given.is_empty() {
+        true => word(&syllables[..surname_chars]),
+        false => format!("{} {}", word(&syllables[..surname_chars]), word(given)),
+    })
+}
+
 /// Every reading of every character (heteronyms), the surname's special reading first. Two names
 /// sound alike when, position by position, their reading sets intersect.
 pub fn pinyin_readings(name: &str) -> Vec<Vec<String>> {
@@ -486,6 +506,19 @@ fn split_run_together(
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn english_names_from_chinese() {
+        for (zh, en) in [
+            ("张伟", Some("Zhang Wei")),
+            ("欧阳娜娜", Some("Ouyang Nana")),
+            ("梁颖萍", Some("Liang Yingping")),
+            ("张 伟", Some("Zhang Wei")),
+            ("John Smith", None),
+        ] {
+            assert_eq!(name_en_of(zh).as_deref(), en, "{zh}");
+        }
+    }
 
     #[test]
     fn pinyin_keys() {

@@ -10,7 +10,9 @@
 
 use chrono::NaiveDate;
 
-use super::{address, amount, company, date, email, id_card, name, phone, placeholder, text, uscc};
+use super::{
+    address, amount, company, date, email, id_card, industry, name, phone, placeholder, text, uscc,
+};
 use crate::ingest::mapping::Field;
 use crate::record::{Issue, Party, RawRecord, Record, SourceTable};
 
@@ -640,6 +642,7 @@ impl<'a> Row<'a> {
                 r.city = a.city.clone().unwrap_or_default();
                 r.district = a.district.clone().unwrap_or_default();
                 r.address_detail = address::detail_key(&a.detail);
+                r.address_display = address::detail_display(&a.detail);
             }
             address::AddressValue::Placeholder => {
                 let col = col.or_else(|| self.column_of(Field::AddressDetail));
@@ -708,7 +711,7 @@ impl<'a> Row<'a> {
 
     fn other_fields(&mut self, r: &mut Record) {
         if let Some((_, v)) = self.first(Field::Industry) {
-            r.industry = text::clean(v);
+            r.industry = industry::section(v);
         }
         if let Some((col, v)) = self.first(Field::CreditLimit) {
             match amount::parse(v) {

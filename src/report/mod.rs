@@ -1,5 +1,7 @@
 //! Report: the files a steward and downstream scripts read, per the output contract in the
-//! architecture (`crosswalk.csv`, `quarantine.csv`, `issues.csv`, `summary.json`).
+//! architecture (`crosswalk.csv`, `quarantine.csv`, `issues.csv`, `golden.csv`, `conflicts.csv`,
+//! `lineage.csv`, `summary.json`) and the two human-facing reports, [`xlsx`] and [`html`], which
+//! mask personal data ([`mask`]) unless the run is asked not to.
 //!
 //! CSVs are UTF-8 with a header row; with `excel_bom` they start with a BOM so that Chinese Excel
 //! opens them as UTF-8 rather than as GBK garbage.
@@ -12,8 +14,83 @@ use anyhow::{Context, Result};
 
 use crate::cluster::{Edge, Guard};
 use crate::compare::COMPARISONS;
-use crate::link::{ScoredPair, MATCH_PROBABILITY};
+use crate::link::{Linkage, ScoredPair, MATCH_PROBABILITY};
 use crate::record::{Issue, Record, SourceTable};
+use crate::survive::{Conflict, Field, Survivorship};
+
+/// Everything a run produced that the human-facing reports show.
+pub struct RunView<'a> {
+    pub tables: &'a [SourceTable],
+    pub records: &'a [Record],
+    pub issues: &'a [Issue],
+    pub linkage: &'a Linkage,
+    pub survivorship: &'a Survivorship,
+    pub summary: &'a serde_json::Value,
+    /// Personal data unmasked (`--unmask`).
+    pub unmask: bool,
+}
+
+impl RunView<'_> {
+    pub fn origin(&self, i: usize) -> (&str, &str) {
+        origin(self.tables, self.records, i)
+    }
+
+    /// Pairs kept for review (below the match threshold), most likely first.
+    pub fn review_queue(&self) -> impl Iterator<Item = &ScoredPair> {
+        self.linkage
+            .scored
+            .iter()
+            .filter(|p| p.probability < MATCH_PROBABILITY)
+    }
+
+    /// Golden id of a record.
+    pub fn golden_of(&self, i: u32) -> &str {
+        &self.survivorship.golden[self.linkage.clustering.cluster_of[i as usize] as usize].id
+    }
+
+    /// Records per source with at least one error, for the per-source quality score.
+    pub fn quality(&self) -> Vec<SourceQuality> {
+        self.tables
+            .iter()
+            .map(|t| {
+                let mut keys: Vec<&str> = self
+                    .issues
+                    .iter()
+                    .filter(|i| i.source == t.name && i.severity == "error")
+                    .map(|i| i.key.as_str())
+                    .collect();
+                keys.sort_unstable();
+                keys.dedup();
+                let rows = t.records.len() + t.quarantined.len();
+                let issues = self.issues.iter().filter(|i| i.source == t.name).count();
+                SourceQuality {
+                    source: t.name.clone(),
+                    rows,
+                    rows_with_errors: keys.len(),
+                    issues,
+                    score: if rows == 0 {
+                        1.0
+                    } else {
+                        1.0 - keys.len() as f64 / rows as f64
+                    },
+                }
+            })
+            .collect()
+    }
+}
+
+/// A source's share of rows without an error: its quality score.
+pub struct SourceQuality {
+    pub source: String,
+    pub rows: usize,
+    pub rows_with_errors: usize,
+    pub issues: usize,
+    pub score: f64,
+}
+
+pub mod html;
+pub mod mask;
+pub mod xlsx;
 
 fn writer(dir: &Path, file: &str, excel_bom: bool) -> Result<csv::Writer<BufWriter<File>>> {
     let path = dir.join(file);
@@ -150,6 +227,125 @@ pub fn write_pairs(
                 .map(|fw| fw.map(|x| format!("{x:.3}")).unwrap_or_default()),
         );
         w.write_record(&row)?;
+    }
+    w.flush()?;
+    Ok(())
+}
+
+/// `source` and `source_record_key` of a record.
+pub fn origin<'a>(tables: &'a [SourceTable], records: &[Record], i: usize) -> (&'a str, &'a str) {
+    let r = &records[i];
+    let t = &tables[r.source];
+    (t.name.as_str(), t.records[r.row].key.as_str())
+}
+
+/// `golden.csv`: the contract's columns, then how many records and which sources a customer has.
+pub fn write_golden(
+    dir: &Path,
+    tables: &[SourceTable],
+    records: &[Record],
+    survivorship: &Survivorship,
+    excel_bom: bool,
+) -> Result<()> {
+    let mut w = writer(dir, "golden.csv", excel_bom)?;
+    let mut header: Vec<&str> = vec!["golden_id"];
+    header.extend(Field::ALL.iter().map(|f| f.column()));
+    header.extend(["record_count", "sources"]);
+    w.write_record(&header)?;
+    for g in &survivorship.golden {
+        let mut row: Vec<String> = vec![g.id.clone()];
+        row.extend(Field::ALL.iter().map(|f| g.value(*f).to_string()));
+        let mut sources: Vec<&str> = g
+            .members
+            .iter()
+            .map(|&i| tables[records[i].source].name.as_str())
+            .collect();
+        sources.dedup();
+        row.push(g.members.len().to_string());
+        row.push(sources.join(";"));
+        w.write_record(&row)?;
+    }
+    w.flush()?;
+    Ok(())
+}
+
+/// The columns of `conflicts.csv` and of the conflicts sheet.
+pub const CONFLICT_COLUMNS: [&str; 8] = [
+    "golden_id",
+    "field",
+    "value",
+    "chosen",
+    "source",
+    "source_record_key",
+    "reason",
+    "record_count",
+];
+
+/// One conflict as a row of [`CONFLICT_COLUMNS`], its value shown by `show`.
+pub fn conflict_row(
+    view: &RunView,
+    c: &Conflict,
+    show: impl Fn(Field, &str) -> String,
+) -> [String; 8] {
+    let (source, key) = view.origin(c.records[0]);
+    [
+        view.survivorship.golden[c.golden].id.clone(),
+        c.field.column().to_string(),
+        show(c.field, &c.value),
+        if c.chosen { "yes" } else { "no" }.to_string(),
+        source.to_string(),
+        key.to_string(),
+        c.reason.clone(),
+        c.records.len().to_string(),
+    ]
+}
+
+/// `conflicts.csv`: every distinct value a golden field's records held when they disagreed, the
+/// first record holding it, whether it won and why. Full values: this file is for machines.
+pub fn write_conflicts(dir: &Path, view: &RunView, excel_bom: bool) -> Result<()> {
+    let mut w = writer(dir, "conflicts.csv", excel_bom)?;
+    w.write_record(CONFLICT_COLUMNS)?;
+    for c in &view.survivorship.conflicts {
+        w.write_record(conflict_row(view, c, |_, v| v.to_string()))?;
+    }
+    w.flush()?;
+    Ok(())
+}
+
+/// `lineage.csv`: for every non-empty golden value, the record it was taken or derived from and
+/// the rule that chose it.
+pub fn write_lineage(
+    dir: &Path,
+    tables: &[SourceTable],
+    records: &[Record],
+    survivorship: &Survivorship,
+    excel_bom: bool,
+) -> Result<()> {
+    let mut w = writer(dir, "lineage.csv", excel_bom)?;
+    w.write_record([
+        "golden_id",
+        "field",
+        "value",
+        "source",
+        "source_record_key",
+        "rule",
+    ])?;
+    for g in &survivorship.golden {
+        for f in Field::ALL {
+            let s = g.get(f);
+            if s.value.is_empty() {
+                continue;
+            }
+            let (source, key) = s.record.map_or(("", ""), |i| origin(tables, records, i));
+            w.write_record([
+                g.id.as_str(),
+                f.column(),
+                s.value.as_str(),
+                source,
+                key,
+                s.rule.as_str(),
+            ])?;
+        }
     }
     w.flush()?;
     Ok(())

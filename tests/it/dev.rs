@@ -15,21 +15,6 @@ fn family(source: &str) -> &'static str {
     }
 }
 
-/// The four silos of d2k in a folder, the Access silo as `access_file` (the .mdb or its CSV export).
-fn d2k_folder(access_file: &str) -> tempfile::TempDir {
-    let sources = shared().join("dev/d2k/sources");
-    let files: Vec<_> = [
-        access_file,
-        "erp_customers.csv",
-        "excel_survey.xlsx",
-        "oa_followups.jsonl",
-    ]
-    .iter()
-    .map(|f| sources.join(f))
-    .collect();
-    folder_of(&files)
-}
-
 fn check_variant(access_file: &str) {
     let dir = d2k_folder(access_file);
     let out = tempfile::tempdir().unwrap();

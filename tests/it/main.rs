@@ -7,5 +7,6 @@ mod broken;
 mod cli;
 mod dev;
 mod encodings;
+mod golden;
 mod sample;
 mod support;

@@ -77,3 +77,19 @@ pub fn folder_of(files: &[PathBuf]) -> tempfile::TempDir {
     }
     dir
 }
+
+/// A folder holding the dev set d2k's four sources, the Access table as `access_file` (its CSV
+/// export or its .mdb: never both).
+pub fn d2k_folder(access_file: &str) -> tempfile::TempDir {
+    let sources = shared().join("dev/d2k/sources");
+    let files: Vec<_> = [
+        access_file,
+        "erp_customers.csv",
+        "excel_survey.xlsx",
+        "oa_followups.jsonl",
+    ]
+    .iter()
+    .map(|f| sources.join(f))
+    .collect();
+    folder_of(&files)
+}
