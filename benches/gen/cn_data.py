@@ -140,7 +140,8 @@ miao 苗妙
 min 闵敏民
 ming 明铭鸣名
 mo 莫墨默
-mu 牟穆慕木沐
+mu 穆慕木沐
+mou 牟谋某
 na 娜那纳
 nan 南楠男
 ni 倪妮

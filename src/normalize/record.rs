@@ -9,6 +9,7 @@
 //! Every issue names the source's own column, so the steward knows where to look.
 
 use chrono::NaiveDate;
+use rayon::prelude::*;
 
 use super::{
     address, amount, company, date, email, id_card, industry, name, phone, placeholder, text, uscc,
@@ -40,24 +41,33 @@ pub struct Rules {
     pub required: Vec<String>,
 }
 
+/// Rows are independent, so they are normalized in parallel; the results keep the rows' order.
 pub fn normalize_table(source: usize, table: &SourceTable, rules: &Rules) -> Normalized {
     let required = required_columns(table, rules);
-    let mut records = Vec::with_capacity(table.records.len());
+    let rows: Vec<(Record, Vec<Issue>)> = table
+        .records
+        .par_iter()
+        .enumerate()
+        .map(|(row, raw)| {
+            let mut ctx = Row {
+                table,
+                raw,
+                issues: Vec::new(),
+            };
+            let mut record = ctx.normalize();
+            record.source = source;
+            record.row = row;
+            if !record.is_test {
+                ctx.check_required(&required);
+            }
+            (record, ctx.issues)
+        })
+        .collect();
+    let mut records = Vec::with_capacity(rows.len());
     let mut issues = Vec::new();
-    for (row, raw) in table.records.iter().enumerate() {
-        let mut ctx = Row {
-            table,
-            raw,
-            issues: Vec::new(),
-        };
-        let mut record = ctx.normalize();
-        record.source = source;
-        record.row = row;
-        if !record.is_test {
-            ctx.check_required(&required);
-        }
-        issues.append(&mut ctx.issues);
+    for (record, mut found) in rows {
         records.push(record);
+        issues.append(&mut found);
     }
     Normalized { records, issues }
 }
