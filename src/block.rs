@@ -118,6 +118,11 @@ pub fn default_rules() -> Vec<BlockingRule> {
             max_block: 30,
         },
         BlockingRule {
+            name: "birth_date",
+            keys: |r, k| k.extend(r.birth_date.map(|d| d.to_string())),
+            max_block: 50,
+        },
+        BlockingRule {
             name: "identifier_typo",
             keys: |r, k| {
                 k.extend(r.id_number_invalid.iter().cloned());

@@ -135,6 +135,10 @@ fn name(a: &Record, b: &Record) -> Option<u8> {
     if !a.name_pinyin.is_empty() && fuzzy_pinyin(&a.name_pinyin) == fuzzy_pinyin(&b.name_pinyin) {
         return Some(3);
     }
+    // `Smith John` for `John Smith`: the same words in another order.
+    if a.name_key.contains(' ') && sorted_words(&a.name_key) == sorted_words(&b.name_key) {
+        return Some(3);
+    }
     let (x, y) = if companies && !a.company_core.is_empty() && !b.company_core.is_empty() {
         (&a.company_core, &b.company_core)
     } else {
@@ -151,6 +155,12 @@ fn name(a: &Record, b: &Record) -> Option<u8> {
     } else {
         0
     })
+}
+
+fn sorted_words(s: &str) -> Vec<&str> {
+    let mut w: Vec<&str> = s.split_whitespace().collect();
+    w.sort_unstable();
+    w
 }
 
 /// Pinyin with the initials and finals that southern speakers and IMEs confuse folded together:

@@ -102,6 +102,8 @@ const SYNONYMS: &[(Field, &[&str])] = &[
             "代码",
             "id",
             "customerid",
+            "recid",
+            "uniqueid",
             "custid",
             "recordid",
             "accountid",
@@ -313,7 +315,7 @@ const SYNONYMS: &[(Field, &[&str])] = &[
     ),
     (
         Field::City,
-        &["市", "城市", "所在城市", "地市", "city", "town"],
+        &["市", "城市", "所在城市", "地市", "city", "town", "suburb"],
     ),
     (
         Field::District,

@@ -30,6 +30,9 @@ pub enum PhoneKind {
     Local,
     /// 400 / 800 service numbers, canonical digits (`4008108888`).
     TollFree,
+    /// A number of another country, canonical E.164 (`+14155550134`): written with its `+`
+    /// country code, or a North American number that is no Chinese number.
+    Foreign,
     Invalid(InvalidReason),
     Placeholder,
     Empty,
@@ -212,6 +215,7 @@ fn split_on_space(part: &str) -> Option<[Phone; 2]> {
                 PhoneKind::Mobile
                     | PhoneKind::Landline
                     | PhoneKind::TollFree
+                    | PhoneKind::Foreign
                     | PhoneKind::Placeholder
             )
         };
@@ -236,6 +240,11 @@ pub fn parse(raw: &str) -> Phone {
         return Phone::new(PhoneKind::Placeholder, digits);
     }
     let phone = classify_digits(&digits, extension.clone());
+    if let PhoneKind::Invalid(_) = phone.kind {
+        if let Some(foreign) = foreign(&main) {
+            return foreign;
+        }
+    }
     // `0755-1234567-801` without a marker: the last dash group is an extension when the rest is a
     // landline and the whole is not.
     if extension.is_none() && phone.kind != PhoneKind::Landline {
@@ -252,6 +261,31 @@ pub fn parse(raw: &str) -> Phone {
         }
     }
     phone
+}
+
+/// A valid number of another country: `+44 20 7946 0958`, or a North American number written the
+/// North American way, in groups of 3-3-4 (`(415) 555-0134`, `415.555.0134`), which no Chinese
+/// number uses (landlines are 3-8 / 4-7, mobiles 3-4-4).
+fn foreign(main: &str) -> Option<Phone> {
+    let trimmed = main.trim();
+    let number = if trimmed.starts_with('+') {
+        phonenumber::parse(None, trimmed).ok()?
+    } else {
+        let groups: Vec<usize> = trimmed
+            .split(|c: char| !c.is_ascii_digit())
+            .filter(|g| !g.is_empty())
+            .map(str::len)
+            .collect();
+        if groups != [3, 3, 4] && groups != [1, 3, 3, 4] {
+            return None;
+        }
+        phonenumber::parse(Some(country::Id::US), &text::digits(trimmed)).ok()?
+    };
+    if number.code().value() == 86 || !phonenumber::is_valid(&number) {
+        return None;
+    }
+    let e164 = number.format().mode(phonenumber::Mode::E164).to_string();
+    Some(Phone::new(PhoneKind::Foreign, e164))
 }
 
 /// Splits `…转801`, `…分机801`, `…ext.801`, `…x801`, `…#801`, `…(分机801)` into number and extension.
@@ -412,6 +446,22 @@ fn landline(digits: &str, extension: Option<String>) -> Phone {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn foreign_numbers_in_e164() {
+        for (raw, want) in [
+            ("(415) 555-0134", Some("+14155550134")),
+            ("+1 415 555 0134", Some("+14155550134")),
+            ("415.555.0134", Some("+14155550134")),
+            ("+44 20 7946 0958", Some("+442079460958")),
+            ("13800138001", None),
+            ("010-62345678", None),
+        ] {
+            let p = parse(raw);
+            let got = (p.kind == PhoneKind::Foreign).then_some(p.canonical.as_str());
+            assert_eq!(got, want, "{raw}");
+        }
+    }
     use proptest::prelude::*;
 
     fn canon(raw: &str) -> (PhoneKind, String) {

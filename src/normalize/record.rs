@@ -541,8 +541,11 @@ impl<'a> Row<'a> {
                         && matches!(field, Field::ContactMobile | Field::ContactPhone));
                 for p in phone::parse_field(v) {
                     match p.kind {
-                        phone::PhoneKind::Mobile => {
-                            if field == Field::Phone && mobile_empty {
+                        phone::PhoneKind::Mobile | phone::PhoneKind::Foreign => {
+                            if p.kind == phone::PhoneKind::Mobile
+                                && field == Field::Phone
+                                && mobile_empty
+                            {
                                 self.issue(
                                     mobile_col,
                                     "misplaced_value",
@@ -648,9 +651,12 @@ impl<'a> Row<'a> {
         }
         match address::parse(&written) {
             address::AddressValue::Parsed(a) => {
-                r.province = a.province.clone().unwrap_or_default();
-                r.city = a.city.clone().unwrap_or_default();
-                r.district = a.district.clone().unwrap_or_default();
+                // Exports with a street in one column and the town in another (Latin data
+                // mostly): the columns fill what the street text does not say.
+                let column = |v: String| text::match_key(&v);
+                r.province = a.province.clone().unwrap_or_else(|| column(province));
+                r.city = a.city.clone().unwrap_or_else(|| column(city));
+                r.district = a.district.clone().unwrap_or_else(|| column(district));
                 r.address_detail = address::detail_key(&a.detail);
                 r.address_display = address::detail_display(&a.detail);
             }
