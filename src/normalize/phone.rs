@@ -279,7 +279,7 @@ fn foreign(main: &str) -> Option<Phone> {
         if groups != [3, 3, 4] && groups != [1, 3, 3, 4] {
             return None;
         }
-        phonenumber::parse(Some(country::Id::US), &text::digits(trimmed)).ok()?
+        phonenumber::parse(Some(country::Id::US), text::digits(trimmed)).ok()?
     };
     if number.code().value() == 86 || !phonenumber::is_valid(&number) {
         return None;

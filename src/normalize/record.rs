@@ -541,7 +541,7 @@ impl<'a> Row<'a> {
                         && matches!(field, Field::ContactMobile | Field::ContactPhone));
                 for p in phone::parse_field(v) {
                     match p.kind {
-                        phone::PhoneKind::Mobile | phone::PhoneKind::Foreign => {
+                        phone::PhoneKind::Mobile => {
                             if p.kind == phone::PhoneKind::Mobile
                                 && field == Field::Phone
                                 && mobile_empty
@@ -560,6 +560,7 @@ impl<'a> Row<'a> {
                             }
                         }
                         phone::PhoneKind::Landline
+                        | phone::PhoneKind::Foreign
                         | phone::PhoneKind::Local
                         | phone::PhoneKind::TollFree => {
                             if !r.phones.contains(&p.canonical) {
