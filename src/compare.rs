@@ -93,7 +93,7 @@ pub fn compare(a: &Record, b: &Record) -> Vector {
         identifier(&a.uscc, &a.uscc_invalid, &b.uscc, &b.uscc_invalid),
         mobile(a, b),
         landline(&a.phones, &b.phones),
-        email(&a.emails, &b.emails),
+        email(a, b),
         address(a, b),
         birth_date(a.birth_date, b.birth_date),
         both(a.gender, b.gender).map(|(x, y)| u8::from(x == y)),
@@ -139,6 +139,9 @@ fn name(a: &Record, b: &Record) -> Option<u8> {
     if a.name_key.contains(' ') && sorted_words(&a.name_key) == sorted_words(&b.name_key) {
         return Some(3);
     }
+    if let Some(level) = latin_person_name(a, b) {
+        return Some(level);
+    }
     let (x, y) = if companies && !a.company_core.is_empty() && !b.company_core.is_empty() {
         (&a.company_core, &b.company_core)
     } else {
@@ -152,6 +155,37 @@ fn name(a: &Record, b: &Record) -> Option<u8> {
         2
     } else if jw >= 0.8 {
         1
+    } else {
+        0
+    })
+}
+
+/// Latin person names compare given name and family name apart: in a household the family name is
+/// shared and only the given name tells the people apart, so a shared family name alone is no
+/// similarity; a typo in either part, or a bare initial, still is.
+fn latin_person_name(a: &Record, b: &Record) -> Option<u8> {
+    let latin = |r: &Record| {
+        r.party != Some(Party::Company) && r.name_pinyin.is_empty() && r.name_key.contains(' ')
+    };
+    if !latin(a) || !latin(b) {
+        return None;
+    }
+    let split = |k: &str| {
+        k.rsplit_once(' ')
+            .map(|(g, f)| (g.to_string(), f.to_string()))
+    };
+    let ((ga, fa), (gb, fb)) = (split(&a.name_key)?, split(&b.name_key)?);
+    let close = |x: &str, y: &str| one_edit(x, y) || strsim::jaro_winkler(x, y) >= 0.9;
+    let initial =
+        |x: &str, y: &str| (x.len() == 1 || y.len() == 1) && x.chars().next() == y.chars().next();
+    Some(if fa == fb {
+        if close(&ga, &gb) || initial(&ga, &gb) {
+            2
+        } else {
+            0
+        }
+    } else if ga == gb && close(&fa, &fb) {
+        2
     } else {
         0
     })
@@ -265,7 +299,18 @@ fn landline(xs: &[String], ys: &[String]) -> Option<u8> {
     Some(u8::from(same_local))
 }
 
-fn email(xs: &[String], ys: &[String]) -> Option<u8> {
+/// The letters of a name as a mailbox would spell them (`brittanynash`, `zhangwei`).
+fn name_letters(r: &Record) -> String {
+    let source = if r.name_pinyin.is_empty() {
+        &r.name_key
+    } else {
+        &r.name_pinyin
+    };
+    source.chars().filter(char::is_ascii_alphabetic).collect()
+}
+
+fn email(a: &Record, b: &Record) -> Option<u8> {
+    let (xs, ys) = (&a.emails, &b.emails);
     if xs.is_empty() || ys.is_empty() {
         return None;
     }
@@ -273,10 +318,17 @@ fn email(xs: &[String], ys: &[String]) -> Option<u8> {
         return Some(2);
     }
     let user = |e: &String| e.split('@').next().unwrap_or_default().to_string();
-    let near = xs.iter().any(|x| {
-        ys.iter()
-            .any(|y| (user(x).len() >= 4 && user(x) == user(y)) || one_edit(x, y))
-    });
+    // The same mailbox name at two providers is evidence, unless it merely spells the person's
+    // name (brittanynash@yahoo.com, brittanynash@gmail.com): then the name comparison said it all.
+    let spells_name = |u: &str| {
+        let letters: String = u.chars().filter(char::is_ascii_alphabetic).collect();
+        letters.len() == u.len() && (letters == name_letters(a) || letters == name_letters(b))
+    };
+    let same_user =
+        |x: &String, y: &String| user(x).len() >= 4 && user(x) == user(y) && !spells_name(&user(x));
+    let near = xs
+        .iter()
+        .any(|x| ys.iter().any(|y| same_user(x, y) || one_edit(x, y)));
     Some(u8::from(near))
 }
 

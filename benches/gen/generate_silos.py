@@ -531,10 +531,11 @@ COMPOUND = ("欧阳", "司马", "上官", "诸葛")
 
 
 class Universe:
-    """The true entities.  Entity i is built once by build(i, attempt) from its own seeded stream; relational
+    """The true entities.  Entity i is built once by build(i, attempt) from its own seeded streams; relational
     entities (hard negatives, employees of customer companies) copy values from a *plain* entity j, so the
     build order is: plain companies, plain persons, relational companies, relational persons.  `attempt` > 0
-    only where an identifier (身份证, USCC, mobile, e-mail, company name) collided with an earlier entity.
+    only where an identifier (身份证, USCC, mobile, e-mail, company name) collided with an earlier entity: a
+    person then gets new identifiers only, a company is drawn again.
     Built entities are kept marshalled (about 330 bytes each) for the source passes."""
 
     def __init__(self, n, seed, geo):
@@ -621,7 +622,7 @@ class Universe:
     # ---- shared generators ---------------------------------------------------------------------
     def gen_name(self, r, gender):
         surname = SURNAME_PICK.pick(r)
-        if r.random() < 0.22:
+        if r.random() < 0.15:
             given = r.choice(D.COMMON_GIVEN_MALE if gender == "男" else D.COMMON_GIVEN_FEMALE)
         else:
             pool = D.MALE_CHARS if gender == "男" else D.FEMALE_CHARS
@@ -714,7 +715,10 @@ class Universe:
         role = self.role(i)
         j, sub = self.ref(i)
         pj = self.get(j) if j is not None else None
-        r = random.Random(hkey(self.seed, S_IDENT, i, attempt))
+        # r: everything but the identifiers; ru: the identifiers that must be unique (re-drawn on a collision,
+        # so that a retry keeps the person's name, birth date, places and history)
+        r = random.Random(hkey(self.seed, S_IDENT, i, 0))
+        ru = random.Random(hkey(self.seed, S_IDENT, i, 1000 + attempt))
         gender = "男" if r.random() < 0.5 else "女"
         surname, given = self.gen_name(r, gender)
         if role == "same_name":
@@ -722,11 +726,11 @@ class Universe:
         elif role == "household" and hunit(self.seed, S_ROLE, i, 2) < 0.5:
             surname = pj["surname"]
         # birth: age 18-80, most 25-55; 身份证 from the hukou district
-        birth = int(r.triangular(BIRTH_LO, BIRTH_HI, date(1985, 1, 1).toordinal()))
+        birth = int(r.triangular(BIRTH_LO, BIRTH_HI, date(1993, 1, 1).toordinal()))
         bd = date.fromordinal(birth)
         hcity = geo.cpick.pick(r)
         harea = hcity.apick.pick(r)
-        seq = r.randrange(0, 500) * 2 + (1 if gender == "男" else 0)
+        seq = ru.randrange(0, 500) * 2 + (1 if gender == "男" else 0)
         body = f"{harea.code}{bd.year:04d}{bd.month:02d}{bd.day:02d}{seq:03d}"
         id18 = body + id_check(body)
         # residence: 75 % the hukou city, else elsewhere (mostly another province)
@@ -742,10 +746,10 @@ class Universe:
                 c = geo.cpick.pick(r)
             rarea = c.apick.pick(r)
         rcity = rarea.city
-        mob = self.mobile(r, rcity if r.random() < 0.7 else hcity)
-        old_mob = self.mobile(r, hcity if r.random() < 0.5 else rcity) if r.random() < 0.22 else ""
-        email = self.person_email(r, surname, given, bd.year) if r.random() < 0.70 else ""
-        old_email = self.person_email(r, surname, given, bd.year) if email and r.random() < 0.10 else ""
+        mob = self.mobile(ru, rcity if r.random() < 0.7 else hcity)
+        old_mob = self.mobile(ru, hcity if r.random() < 0.5 else rcity) if r.random() < 0.22 else ""
+        email = self.person_email(ru, surname, given, bd.year) if r.random() < 0.70 else ""
+        old_email = self.person_email(ru, surname, given, bd.year) if email and r.random() < 0.10 else ""
         if old_email == email:
             old_email = ""
         if role == "household":
@@ -946,7 +950,7 @@ R = {
     "landline_no_area": 0.10, "landline_bad_length": 0.0045, "multi_value": 0.012, "mobile_in_landline": 0.016,
     "email_case": 0.045, "email_bad": 0.025, "email_placeholder": 0.008,
     "addr_abbrev": 0.25, "addr_detail": 0.13, "addr_typo": 0.011, "addr_space": 0.022, "addr_placeholder": 0.007,
-    "id_lower_x": 0.30, "legacy_id_15": 0.07, "id_wrong_check": 0.014, "id_digit_typo": 0.0075, "id_transposed": 0.005,
+    "id_lower_x": 0.30, "legacy_id_15": 0.083, "id_wrong_check": 0.014, "id_digit_typo": 0.0075, "id_transposed": 0.005,
     "id_truncated": 0.003, "id_whitespace": 0.0085, "id_apostrophe": 0.010, "id_placeholder": 0.008,
     "uscc_in_id": 0.022, "uscc_wrong_check": 0.016, "uscc_OI": 0.006, "uscc_lower": 0.012, "uscc_truncated": 0.0035,
     "uscc_whitespace": 0.009, "legacy_org": 0.020, "legacy_reg": 0.010, "uscc_placeholder": 0.005,
