@@ -118,6 +118,11 @@ pub fn default_rules() -> Vec<BlockingRule> {
             max_block: 30,
         },
         BlockingRule {
+            name: "other_id",
+            keys: |r, k| k.extend(r.other_id.iter().cloned()),
+            max_block: 50,
+        },
+        BlockingRule {
             name: "birth_date",
             keys: |r, k| k.extend(r.birth_date.map(|d| d.to_string())),
             max_block: 50,

@@ -74,9 +74,13 @@ pub const COMPARISONS: &[Comparison] = &[
         name: "contact",
         levels: &["different", "similar", "exact"],
     },
+    Comparison {
+        name: "other_id",
+        levels: &["different", "one_edit", "exact"],
+    },
 ];
 
-pub const FIELDS: usize = 11;
+pub const FIELDS: usize = 12;
 
 /// The comparison vector of a pair.
 pub type Vector = [Option<u8>; FIELDS];
@@ -99,6 +103,13 @@ pub fn compare(a: &Record, b: &Record) -> Vector {
         both(a.gender, b.gender).map(|(x, y)| u8::from(x == y)),
         text_level(&a.employer, &b.employer, 0.85),
         text_level(&a.contact_name, &b.contact_name, 0.8),
+        both(a.other_id.as_ref(), b.other_id.as_ref()).map(|(x, y)| {
+            if x == y {
+                2
+            } else {
+                u8::from(one_edit(x, y))
+            }
+        }),
     ];
     // Fellegi–Sunter adds field weights as if fields were independent. Two pairs of fields are
     // not: a company's contact name and the mobile are one contact person, and a shared landline

@@ -440,6 +440,7 @@ mod tests {
             Some(1),
             None,
             None,
+            None,
         ];
         let differ: Vector = [
             Some(0),
@@ -451,6 +452,7 @@ mod tests {
             Some(0),
             Some(0),
             Some(1),
+            None,
             None,
             None,
         ];

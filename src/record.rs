@@ -156,6 +156,9 @@ pub struct Record {
     pub id_number_invalid: Option<String>,
     pub uscc: Option<String>,
     pub uscc_invalid: Option<String>,
+    /// Another identifier without a check digit we know (SSN, passport, member number): letters
+    /// and digits only, upper case.
+    pub other_id: Option<String>,
     /// Valid 11-digit mobiles of the customer (for a company: none; see `contact_mobile`).
     pub mobiles: Vec<String>,
     /// Mobiles that failed validation but are 10–12 digits: typos, kept for fuzzy matching.

@@ -377,6 +377,22 @@ impl<'a> Row<'a> {
     }
 
     fn identifiers(&mut self, r: &mut Record) {
+        if let Some((col, v)) = self.first(Field::OtherId) {
+            let id: String = text::clean(v)
+                .chars()
+                .filter(char::is_ascii_alphanumeric)
+                .collect();
+            if placeholder::is_placeholder(v) || placeholder::is_repeated_digit(&id) {
+                self.issue(
+                    Some(col),
+                    "placeholder",
+                    v,
+                    "证件号为占位值 (placeholder identifier)",
+                );
+            } else if !id.is_empty() {
+                r.other_id = Some(id.to_uppercase());
+            }
+        }
         for (col, v) in self.values(Field::IdNumber) {
             let outcome = id_card::normalize(v);
             match &outcome {
