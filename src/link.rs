@@ -37,11 +37,8 @@ pub struct Linkage {
     pub clustering: Clustering,
 }
 
-#[allow(clippy::too_many_arguments)]
 fn score_and_cluster(
     records: &[Record],
-    subset: &[Record],
-    eligible: &[u32],
     pairs: &[(u32, u32)],
     vectors: &[Vector],
     model: &Model,
@@ -51,12 +48,12 @@ fn score_and_cluster(
         .par_iter()
         .zip(vectors)
         .filter_map(|(&(a, b), v)| {
-            let tf = freq.u(subset, a as usize, b as usize, v);
+            let tf = freq.u(records, a as usize, b as usize, v);
             let weight = model.log2_odds(v, Some(&tf));
             let p = probability(weight);
             (p >= REVIEW_PROBABILITY).then(|| ScoredPair {
-                a: eligible[a as usize],
-                b: eligible[b as usize],
+                a,
+                b,
                 weight,
                 probability: p,
                 field_weights: model.field_weights(v, Some(&tf)),
@@ -82,34 +79,20 @@ fn score_and_cluster(
 }
 
 pub fn link(records: &[Record]) -> Linkage {
-    let eligible: Vec<u32> = (0..records.len() as u32)
-        .filter(|&i| !records[i as usize].is_test)
-        .collect();
-    let subset: Vec<Record> = eligible
-        .iter()
-        .map(|&i| records[i as usize].clone())
-        .collect();
-    let (pairs, blocking) = candidate_pairs(&subset, &default_rules());
+    // Blocking gives test records no keys, so they take part in no pair.
+    let (pairs, blocking) = candidate_pairs(records, &default_rules());
     let vectors: Vec<Vector> = pairs
         .par_iter()
-        .map(|&(a, b)| compare(&subset[a as usize], &subset[b as usize]))
+        .map(|&(a, b)| compare(&records[a as usize], &records[b as usize]))
         .collect();
-    let u = estimate_u(&subset, 0x0005_EED0_F57E_3A4D);
-    let n = subset.len() as f64;
+    let u = estimate_u(records, 0x0005_EED0_F57E_3A4D);
+    let n = records.iter().filter(|r| !r.is_test).count() as f64;
     let model = Model::train(&vectors, u, n * (n - 1.0) / 2.0);
     // Two passes: the first clustering tells whose records a name's count should leave out.
-    let first = ValueFrequency::new(&subset, None);
-    let (_, clustering) = score_and_cluster(
-        records, &subset, &eligible, &pairs, &vectors, &model, &first,
-    );
-    let groups: Vec<u32> = eligible
-        .iter()
-        .map(|&i| clustering.cluster_of[i as usize])
-        .collect();
-    let second = ValueFrequency::new(&subset, Some(groups));
-    let (scored, clustering) = score_and_cluster(
-        records, &subset, &eligible, &pairs, &vectors, &model, &second,
-    );
+    let first = ValueFrequency::new(records, None);
+    let (_, clustering) = score_and_cluster(records, &pairs, &vectors, &model, &first);
+    let second = ValueFrequency::new(records, Some(clustering.cluster_of.clone()));
+    let (scored, clustering) = score_and_cluster(records, &pairs, &vectors, &model, &second);
     Linkage {
         model,
         blocking,

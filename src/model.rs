@@ -192,7 +192,11 @@ pub fn estimate_u(records: &[Record], seed: u64) -> Vec<Vec<f64>> {
     while pairs.len() < U_SAMPLE_PAIRS && attempts < U_SAMPLE_PAIRS * 4 {
         attempts += 1;
         let (i, j) = ((rng.next() % n) as usize, (rng.next() % n) as usize);
-        if i != j && records[i].party == records[j].party {
+        if i != j
+            && records[i].party == records[j].party
+            && !records[i].is_test
+            && !records[j].is_test
+        {
             pairs.push((i, j));
         }
     }
