@@ -38,15 +38,38 @@ pub fn write(dir: &Path, view: &RunView) -> Result<()> {
     Ok(())
 }
 
-/// Writes `rows` of strings under `header` as an Excel table with a frozen header row.
+/// The last row Excel can hold (0-based): 1,048,576 rows in all.
+const LAST_ROW: u32 = 1_048_575;
+
+/// Writes `rows` of strings under `header` as an Excel table with a frozen header row. A list
+/// longer than a sheet can hold ends with a row that says how many rows the CSV has beyond it.
 fn table(
     ws: &mut Worksheet,
     header: &[&str],
     rows: impl Iterator<Item = Vec<String>>,
 ) -> Result<()> {
+    table_up_to(ws, header, rows, LAST_ROW)
+}
+
+fn table_up_to(
+    ws: &mut Worksheet,
+    header: &[&str],
+    rows: impl Iterator<Item = Vec<String>>,
+    last_row: u32,
+) -> Result<()> {
     let mut n = 0u32;
     let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count() + 4).collect();
-    for row in rows {
+    let mut rows = rows.peekable();
+    while let Some(row) = rows.next() {
+        if n + 1 == last_row && rows.peek().is_some() {
+            let more = rows.count() + 1;
+            n += 1;
+            let note = format!(
+                "… {more} more rows: a sheet holds 1,048,576 rows; the CSV output has them all"
+            );
+            ws.write_string(n, 0, note)?;
+            break;
+        }
         n += 1;
         for (c, v) in row.iter().enumerate() {
             ws.write_string(n, c as u16, v)?;
@@ -231,4 +254,30 @@ fn review(ws: &mut Worksheet, view: &RunView) -> Result<()> {
         row
     });
     table(ws, &header, rows)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use calamine::{Reader, Xlsx};
+
+    #[test]
+    fn a_list_longer_than_a_sheet_ends_with_a_note() {
+        let mut wb = Workbook::new();
+        let rows = (0..10).map(|i| vec![format!("G{i}"), "x".to_string()]);
+        table_up_to(
+            wb.add_worksheet().set_name("t").unwrap(),
+            &["id", "v"],
+            rows,
+            5,
+        )
+        .unwrap();
+        let bytes = wb.save_to_buffer().unwrap();
+        let mut book: Xlsx<_> =
+            calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
+        let range = book.worksheet_range("t").unwrap();
+        assert_eq!(range.height(), 6, "header, four rows, the note");
+        let note = range.get((5, 0)).unwrap().to_string();
+        assert!(note.contains("6 more rows"), "{note}");
+    }
 }
