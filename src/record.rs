@@ -108,15 +108,6 @@ pub struct SourceTable {
 }
 
 impl SourceTable {
-    pub fn value<'a>(&self, record: &'a RawRecord, field: Field) -> Option<&'a str> {
-        let i = self.columns.iter().position(|c| c.field == Some(field))?;
-        record
-            .values
-            .get(i)
-            .map(String::as_str)
-            .filter(|v| !v.is_empty())
-    }
-
     pub fn note(&mut self, key: &str, value: impl Into<serde_json::Value>) {
         self.details.insert(key.to_string(), value.into());
     }

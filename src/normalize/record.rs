@@ -8,7 +8,6 @@
 //! from the type column, the identifiers and the shape of the name — and the roles follow from it.
 //! Every issue names the source's own column, so the steward knows where to look.
 
-use chrono::NaiveDate;
 use rayon::prelude::*;
 
 use super::{
@@ -870,11 +869,6 @@ fn uscc_message(outcome: &uscc::Uscc) -> String {
         }
         _ => String::new(),
     }
-}
-
-/// The newest of two optional dates.
-pub fn newest(a: Option<NaiveDate>, b: Option<NaiveDate>) -> Option<NaiveDate> {
-    a.max(b)
 }
 
 #[cfg(test)]
