@@ -1023,19 +1023,29 @@ class Rec:
     def stale(self):
         return self.r.random() < self.stale_p
 
-    # ---- names ----------------------------------------------------------------------------------
-    def person_name(self, field, canon, name, required=True, title_ok=False, cscale=1.0, mscale=1.0):
-        r = self.r
-        if required and self.p("missing_required", mscale):
-            w = " " if r.random() < 0.15 else ""
+    def required_name_fault(self, field, canon, name, required, mscale):
+        """A required name left empty (sometimes a lone space) or replaced by a placeholder, with
+        its corruption and expected error logged; None when the name is written as it is."""
+        if not required:
+            return None
+        if self.p("missing_required", mscale):
+            w = " " if self.r.random() < 0.15 else ""
             self.log(field, canon, "missing_required", name, w)
             self.err(field, canon, "missing_required")
             return w
-        if required and self.p("placeholder", 0.35):
-            w = r.choice(D.PH_TEXT_NAME)
+        if self.p("placeholder", 0.35):
+            w = self.r.choice(D.PH_TEXT_NAME)
             self.log(field, canon, "placeholder", name, w)
             self.err(field, canon, "placeholder")
             return w
+        return None
+
+    # ---- names ----------------------------------------------------------------------------------
+    def person_name(self, field, canon, name, required=True, title_ok=False, cscale=1.0, mscale=1.0):
+        r = self.r
+        blank = self.required_name_fault(field, canon, name, required, mscale)
+        if blank is not None:
+            return blank
         v = name
         if title_ok and self.p("contact_title_only"):
             w = v[:2 if v[:2] in ("欧阳", "司马", "上官", "诸葛") else 1] + r.choice(D.CONTACT_TITLES)
@@ -1076,16 +1086,9 @@ class Rec:
     def company(self, field, canon, ent, required=True, vscale=1.0, mscale=1.0):
         r = self.r
         name = ent["name"]
-        if required and self.p("missing_required", mscale):
-            w = " " if r.random() < 0.15 else ""
-            self.log(field, canon, "missing_required", name, w)
-            self.err(field, canon, "missing_required")
-            return w
-        if required and self.p("placeholder", 0.35):
-            w = r.choice(D.PH_TEXT_NAME)
-            self.log(field, canon, "placeholder", name, w)
-            self.err(field, canon, "placeholder")
-            return w
+        blank = self.required_name_fault(field, canon, name, required, mscale)
+        if blank is not None:
+            return blank
         v = name
         if self.p("company_variant", vscale):
             w, sub = company_variant(r, ent["comp"], v)

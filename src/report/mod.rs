@@ -142,18 +142,21 @@ pub fn write_quarantine(dir: &Path, tables: &[SourceTable], excel_bom: bool) -> 
 }
 
 /// `issues.csv`, sorted by source, key, field and kind so that runs compare line by line.
+/// The columns of `issues.csv` (and of the issues sheet of report.xlsx).
+pub const ISSUE_COLUMNS: [&str; 7] = [
+    "source",
+    "source_record_key",
+    "field",
+    "kind",
+    "severity",
+    "value",
+    "message",
+];
+
 pub fn write_issues(dir: &Path, issues: &mut [Issue], excel_bom: bool) -> Result<()> {
     issues.sort();
     let mut w = writer(dir, "issues.csv", excel_bom)?;
-    w.write_record([
-        "source",
-        "source_record_key",
-        "field",
-        "kind",
-        "severity",
-        "value",
-        "message",
-    ])?;
+    w.write_record(ISSUE_COLUMNS)?;
     for i in issues.iter() {
         w.write_record([
             &i.source, &i.key, &i.field, &i.kind, i.severity, &i.value, &i.message,

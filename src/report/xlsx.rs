@@ -12,7 +12,7 @@ use anyhow::{Context, Result};
 use rust_xlsxwriter::{Format, Table, TableColumn, Workbook, Worksheet};
 
 use super::mask;
-use super::{conflict_row, RunView, CONFLICT_COLUMNS};
+use super::{conflict_row, RunView, CONFLICT_COLUMNS, ISSUE_COLUMNS};
 use crate::compare::COMPARISONS;
 use crate::survive::Field;
 
@@ -182,15 +182,6 @@ fn golden(ws: &mut Worksheet, view: &RunView) -> Result<()> {
 }
 
 fn issues(ws: &mut Worksheet, view: &RunView) -> Result<()> {
-    let header = [
-        "source",
-        "source_record_key",
-        "field",
-        "kind",
-        "severity",
-        "value",
-        "message",
-    ];
     let rows = view.issues.iter().map(|i| {
         vec![
             i.source.clone(),
@@ -202,7 +193,7 @@ fn issues(ws: &mut Worksheet, view: &RunView) -> Result<()> {
             mask::free_text(&i.message, view.unmask),
         ]
     });
-    table(ws, &header, rows)
+    table(ws, &ISSUE_COLUMNS, rows)
 }
 
 fn conflicts(ws: &mut Worksheet, view: &RunView) -> Result<()> {
