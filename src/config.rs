@@ -19,6 +19,9 @@
 //! [[source]]
 //! path = "access_customers.mdb"
 //! tables = ["客户资料"]
+//!
+//! [gates]                          # quality thresholds: `steward run` exits 1 when one fails
+//! max_error_rate = 0.05            # see `crate::gates` for all of them
 //! ```
 
 use std::collections::BTreeMap;
@@ -27,6 +30,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Context, Result};
 use serde::Deserialize;
 
+use crate::gates::Gates;
 use crate::ingest::{SourceKind, SourceOptions, SourceSpec};
 
 #[derive(Debug, Deserialize)]
@@ -36,6 +40,9 @@ pub struct Job {
     pub sources: Vec<SourceEntry>,
     /// Output folder, relative to the job file; `--out` overrides it.
     pub out: Option<PathBuf>,
+    /// Quality thresholds: a run that crosses one exits with status 1.
+    #[serde(default)]
+    pub gates: Gates,
 }
 
 #[derive(Debug, Deserialize)]
@@ -64,6 +71,7 @@ pub struct Plan {
     pub sources: Vec<SourceSpec>,
     pub ignored: Vec<String>,
     pub out: Option<PathBuf>,
+    pub gates: Gates,
 }
 
 /// Read `path`: a folder of exports, or a job file.
@@ -75,6 +83,7 @@ pub fn plan(path: &Path) -> Result<Plan> {
             sources,
             ignored,
             out: None,
+            gates: Gates::default(),
         });
     }
     let text = std::fs::read_to_string(path).with_context(|| {
@@ -86,6 +95,9 @@ pub fn plan(path: &Path) -> Result<Plan> {
     let job: Job = toml::from_str(&text)
         .with_context(|| format!("{} is not a valid job file", path.display()))?;
     let base = path.parent().unwrap_or(Path::new("."));
+    job.gates
+        .validate()
+        .with_context(|| format!("in job file {}", path.display()))?;
     if job.sources.is_empty() {
         bail!(
             "{} names no sources: add at least one [[source]] with a path",
@@ -102,6 +114,7 @@ pub fn plan(path: &Path) -> Result<Plan> {
         sources,
         ignored: Vec::new(),
         out: job.out.map(|o| base.join(o)),
+        gates: job.gates,
     })
 }
 

@@ -11,6 +11,7 @@ pub mod cluster;
 pub mod compare;
 pub mod config;
 pub mod explain;
+pub mod gates;
 pub mod ingest;
 pub mod link;
 pub mod model;

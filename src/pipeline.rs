@@ -9,6 +9,7 @@ use rayon::prelude::*;
 use serde_json::json;
 
 use crate::config::Plan;
+use crate::gates::{self, GateResult, RunFacts};
 use crate::ingest::{read_source, IngestError};
 use crate::link::{link, MATCH_PROBABILITY};
 use crate::normalize::record::{normalize_table, Normalized, Rules};
@@ -23,12 +24,19 @@ pub struct RunOutcome {
     pub tables: Vec<SourceTable>,
     pub failed: Vec<IngestError>,
     pub summary: serde_json::Value,
+    /// The job's quality gates, checked against this run (empty when the job sets none).
+    pub gates: Vec<GateResult>,
 }
 
 impl RunOutcome {
     /// True when at least one source was read.
     pub fn usable(&self) -> bool {
         !self.tables.is_empty()
+    }
+
+    /// The gates this run failed.
+    pub fn failed_gates(&self) -> impl Iterator<Item = &GateResult> {
+        self.gates.iter().filter(|g| !g.passed)
     }
 }
 
@@ -100,6 +108,16 @@ pub fn run(input: &Path, plan: Plan, options: &RunOptions) -> Result<RunOutcome>
         &pinned,
     );
     let survive_ms = stage.elapsed().as_millis();
+    let gates = gates::check(
+        &plan.gates,
+        &RunFacts {
+            tables: &tables,
+            issues: &issues,
+            golden: &survivorship.golden,
+            scored: &linkage.scored,
+            cluster_of: &linkage.clustering.cluster_of,
+        },
+    );
 
     let report_started = Instant::now();
     std::fs::create_dir_all(&options.out)
@@ -167,6 +185,11 @@ pub fn run(input: &Path, plan: Plan, options: &RunOptions) -> Result<RunOutcome>
             "source_trust": serde_json::to_value(&survivorship.trust.stats)?,
         },
         "issues_by_kind": count_by_kind(&issues),
+        "gates": {
+            "passed": gates.iter().all(|g| g.passed),
+            "failed": gates.iter().filter(|g| !g.passed).map(|g| g.gate.as_str()).collect::<Vec<_>>(),
+            "results": gates,
+        },
         "conservation": {"ok": true, "crosswalk_rows": written},
         "timings_ms": {
             "ingest": ingest_ms,
@@ -195,6 +218,7 @@ pub fn run(input: &Path, plan: Plan, options: &RunOptions) -> Result<RunOutcome>
         tables,
         failed,
         summary,
+        gates,
     })
 }
 

@@ -66,6 +66,29 @@ pub struct Quarantined {
     pub raw: String,
 }
 
+/// Every `kind` an issue can have, errors and warnings, as `issues.csv` spells them.
+pub const ISSUE_KINDS: &[&str] = &[
+    "malformed_row",
+    "encoding_mixed",
+    "missing_required",
+    "placeholder",
+    "test_record",
+    "title_only_contact",
+    "misplaced_value",
+    "invalid_id_format",
+    "invalid_id_checksum",
+    "invalid_uscc",
+    "invalid_phone",
+    "invalid_email",
+    "invalid_date",
+    "invalid_amount",
+    "legacy_id_15",
+    "legacy_org_code",
+    "legacy_reg_no",
+    "gender_id_mismatch",
+    "birthdate_id_mismatch",
+];
+
 /// One row of `issues.csv`.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Issue {

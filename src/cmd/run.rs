@@ -37,7 +37,19 @@ pub fn main(args: Args) -> ExitCode {
     match execute(args) {
         Ok(outcome) if outcome.usable() => {
             print_counts(&outcome);
-            ExitCode::SUCCESS
+            let failed: Vec<_> = outcome.failed_gates().collect();
+            if failed.is_empty() {
+                return ExitCode::SUCCESS;
+            }
+            for g in &failed {
+                eprintln!("gate failed: {}", g.describe());
+            }
+            eprintln!(
+                "error: {} quality gate(s) failed; the outputs are complete, see {}",
+                failed.len(),
+                outcome.out.join("summary.json").display()
+            );
+            ExitCode::from(1)
         }
         Ok(outcome) => {
             print_counts(&outcome);
@@ -121,5 +133,9 @@ fn print_counts(outcome: &RunOutcome) {
         "{:width$}  read {:>8} = kept {:>8} + quarantined {:>6}   (every row accounted for)",
         "total", totals["read"], totals["kept"], totals["quarantined"],
     );
+    for g in &outcome.gates {
+        let verdict = if g.passed { "passed" } else { "FAILED" };
+        println!("gate {verdict}  {}", g.describe());
+    }
     println!("outputs in {}", outcome.out.display());
 }

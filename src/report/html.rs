@@ -35,6 +35,7 @@ pub fn write(dir: &Path, view: &RunView) -> Result<()> {
     h.push_str("<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>steward report</title>");
     let _ = write!(h, "<style>{STYLE}</style></head><body>");
     header(&mut h, view);
+    gates(&mut h, view);
     charts(&mut h, view);
     quality(&mut h, view);
     why_merged(&mut h, view);
@@ -84,6 +85,35 @@ fn header(h: &mut String, view: &RunView) {
         let _ = write!(h, "<div class=\"card\"><b>{}</b>{}</div>", esc(&v), label);
     }
     h.push_str("</div>");
+}
+
+/// The job's quality gates, failed ones first; nothing when the job sets none.
+fn gates(h: &mut String, view: &RunView) {
+    let Some(results) = view.summary["gates"]["results"].as_array() else {
+        return;
+    };
+    if results.is_empty() {
+        return;
+    }
+    h.push_str("<h2>Quality gates</h2><table><tr><th>gate</th><th>threshold</th><th>this run</th><th></th></tr>");
+    let mut rows: Vec<&serde_json::Value> = results.iter().collect();
+    rows.sort_by_key(|g| g["passed"].as_bool() == Some(true));
+    for g in rows {
+        let passed = g["passed"].as_bool() == Some(true);
+        let value = g["value"]
+            .as_f64()
+            .map_or("source not read".to_string(), |v| format!("{v:.4}"));
+        let _ = write!(
+            h,
+            "<tr><td>{}</td><td class=\"n\">{:.4}</td><td class=\"n\">{}</td><td class=\"{}\">{}</td></tr>",
+            esc(g["gate"].as_str().unwrap_or("")),
+            g["threshold"].as_f64().unwrap_or(f64::NAN),
+            esc(&value),
+            if passed { "pos" } else { "neg" },
+            if passed { "passed" } else { "FAILED" },
+        );
+    }
+    h.push_str("</table>");
 }
 
 fn charts(h: &mut String, view: &RunView) {

@@ -111,7 +111,7 @@ impl Field {
     }
 
     /// Fields that belong to one party only: left empty for the other.
-    fn applies_to(self, party: Party) -> bool {
+    pub fn applies_to(self, party: Party) -> bool {
         match self {
             Field::Gender
             | Field::BirthDate

@@ -40,6 +40,18 @@ fn check_variant(access_file: &str) {
         truth.len(),
         "{access_file}: crosswalk rows"
     );
+    // Every issue kind the run reports is one the job file's gates can name.
+    let kinds: BTreeSet<String> = read_csv(&out.path().join("issues.csv"))
+        .into_iter()
+        .map(|i| i["kind"].clone())
+        .collect();
+    assert!(kinds.len() >= 10, "{kinds:?}");
+    for kind in &kinds {
+        assert!(
+            steward::record::ISSUE_KINDS.contains(&kind.as_str()),
+            "issue kind {kind} is not in ISSUE_KINDS"
+        );
+    }
     let missing: Vec<_> = want.difference(&got).take(5).collect();
     let unknown: Vec<_> = got.difference(&want).take(5).collect();
     assert!(
