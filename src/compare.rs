@@ -102,7 +102,7 @@ pub fn compare(a: &Record, b: &Record) -> Vector {
         birth_date(a.birth_date, b.birth_date),
         both(a.gender, b.gender).map(|(x, y)| u8::from(x == y)),
         text_level(&a.employer, &b.employer, 0.85),
-        text_level(&a.contact_name, &b.contact_name, 0.8),
+        text_level(contact_of(a, b), contact_of(b, a), 0.8),
         both(a.other_id.as_ref(), b.other_id.as_ref()).map(|(x, y)| {
             if x == y {
                 2
@@ -115,13 +115,30 @@ pub fn compare(a: &Record, b: &Record) -> Vector {
     // not: a company's contact name and the mobile are one contact person, and a shared landline
     // of two records at one address is the household's line. Counting both would let a shared
     // contact, or a shared flat, outweigh two different names; so the second says nothing more.
-    if v[3] == Some(2) {
+    // When the company names agree as well, the shared contact is the second fact the pair holds
+    // in common, as a person's name and mobile are for two person records: it counts.
+    if v[3] == Some(2) && v[0].is_none_or(|l| l < 3) {
         v[10] = v[10].filter(|&l| l == 0);
     }
     if v[6] == Some(3) {
         v[4] = v[4].filter(|&l| l == 0);
     }
     v
+}
+
+/// The contact person `r` names when compared with `other`: its contact, or, for an undecided
+/// record (a name and an organisation, no type) met by a company, the name it gives — on a survey
+/// row without a type, that is the company's contact person or the person of that name.
+fn contact_of<'a>(r: &'a Record, other: &Record) -> &'a str {
+    if r.contact_name.is_empty()
+        && r.party.is_none()
+        && !r.company_core.is_empty()
+        && other.party == Some(Party::Company)
+    {
+        &r.name
+    } else {
+        &r.contact_name
+    }
 }
 
 fn both<T>(a: Option<T>, b: Option<T>) -> Option<(T, T)> {
@@ -351,8 +368,10 @@ fn address(a: &Record, b: &Record) -> Option<u8> {
     if !a.city.is_empty() && !b.city.is_empty() && a.city != b.city {
         return Some(0);
     }
-    let district_ok = a.district.is_empty() || b.district.is_empty() || a.district == b.district;
-    if !district_ok || a.address_detail.is_empty() || b.address_detail.is_empty() {
+    if !a.district.is_empty() && !b.district.is_empty() && a.district != b.district {
+        return Some(0);
+    }
+    if a.address_detail.is_empty() || b.address_detail.is_empty() {
         return Some(u8::from(!a.city.is_empty() && !b.city.is_empty()));
     }
     let sim = strsim::jaro_winkler(&a.address_detail, &b.address_detail);
@@ -442,5 +461,74 @@ mod tests {
         assert_eq!(v[3], Some(1));
         assert_eq!(v[7], Some(1));
         assert_eq!(v[1], None);
+    }
+
+    #[test]
+    fn survey_row_without_type_meets_a_company_by_its_contact() {
+        // 姓名 杨秀兰, 单位 天津鼎润…, 手机: the company's contact person and mobile.
+        let row = Record {
+            name: "杨秀兰".into(),
+            name_key: "杨秀兰".into(),
+            name_pinyin: "yang xiu lan".into(),
+            company_core: "鼎润".into(),
+            employer: "天津鼎润供应链管理有限公司".into(),
+            mobiles: vec!["18574687994".into()],
+            ..Default::default()
+        };
+        let company = Record {
+            party: Some(Party::Company),
+            name: "天津鼎润供应链管理有限公司".into(),
+            name_key: "天津鼎润供应链管理有限公司".into(),
+            company_core: "鼎润".into(),
+            contact_name: "杨秀兰".into(),
+            contact_mobile: Some("18574687994".into()),
+            ..Default::default()
+        };
+        let person = Record {
+            party: Some(Party::Person),
+            name: "杨秀兰".into(),
+            name_key: "杨秀兰".into(),
+            name_pinyin: "yang xiu lan".into(),
+            mobiles: vec!["18574687994".into()],
+            ..Default::default()
+        };
+        let v = compare(&row, &company);
+        assert_eq!((v[0], v[3], v[10]), (Some(3), Some(2), Some(2)));
+        assert_eq!(compare(&company, &row)[10], Some(2));
+        // Read as the person, the row has no contact to compare.
+        assert_eq!(compare(&row, &person)[10], None);
+        // Two companies with different names and one contact: the contact counts once.
+        let other = Record {
+            name_key: "天津华宇物流有限公司".into(),
+            company_core: "华宇".into(),
+            ..company.clone()
+        };
+        assert_eq!(compare(&company, &other)[10], None);
+    }
+
+    #[test]
+    fn different_districts_of_one_city_disagree() {
+        let a = Record {
+            city: "齐齐哈尔市".into(),
+            district: "龙江县".into(),
+            address_detail: "经济北路7号".into(),
+            ..Default::default()
+        };
+        let b = Record {
+            district: "甘南县".into(),
+            address_detail: "宝安路312号".into(),
+            ..a.clone()
+        };
+        assert_eq!(address(&a, &b), Some(0));
+        let c = Record {
+            district: String::new(),
+            ..b.clone()
+        };
+        assert_eq!(address(&a, &c), Some(1));
+        let d = Record {
+            address_detail: "经济北路7号".into(),
+            ..c
+        };
+        assert_eq!(address(&a, &d), Some(3));
     }
 }
