@@ -19,6 +19,10 @@
 //! [[source]]
 //! path = "access_customers.mdb"
 //! tables = ["客户资料"]
+//!
+//! [state]                          # the state store, when the job keeps one (else --state FILE)
+//! url = "postgres://steward@localhost/steward"   # or a SQLite file path
+//! decisions = "decisions.csv"      # the steward's decisions: decision,a,b,value
 //! ```
 
 use std::collections::BTreeMap;
@@ -36,6 +40,16 @@ pub struct Job {
     pub sources: Vec<SourceEntry>,
     /// Output folder, relative to the job file; `--out` overrides it.
     pub out: Option<PathBuf>,
+    pub state: Option<StateEntry>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StateEntry {
+    /// A PostgreSQL URL (`postgres://…`) or a SQLite file (relative to the job file).
+    pub url: Option<String>,
+    /// A CSV of decisions (`decision,a,b,value`), relative to the job file.
+    pub decisions: Option<PathBuf>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -64,6 +78,10 @@ pub struct Plan {
     pub sources: Vec<SourceSpec>,
     pub ignored: Vec<String>,
     pub out: Option<PathBuf>,
+    /// The job's state store (`--state` overrides it).
+    pub state: Option<String>,
+    /// The job's decisions file.
+    pub decisions: Option<PathBuf>,
 }
 
 /// Read `path`: a folder of exports, or a job file.
@@ -75,6 +93,8 @@ pub fn plan(path: &Path) -> Result<Plan> {
             sources,
             ignored,
             out: None,
+            state: None,
+            decisions: None,
         });
     }
     let text = std::fs::read_to_string(path).with_context(|| {
@@ -98,10 +118,19 @@ pub fn plan(path: &Path) -> Result<Plan> {
         .map(|s| s.into_spec(base))
         .collect::<Result<Vec<_>>>()
         .with_context(|| format!("in job file {}", path.display()))?;
+    let state = job.state.unwrap_or(StateEntry {
+        url: None,
+        decisions: None,
+    });
     Ok(Plan {
         sources,
         ignored: Vec::new(),
         out: job.out.map(|o| base.join(o)),
+        state: state.url.map(|u| match crate::store::Target::parse(&u) {
+            crate::store::Target::Sqlite(p) => base.join(p).display().to_string(),
+            crate::store::Target::Postgres(url) => url,
+        }),
+        decisions: state.decisions.map(|d| base.join(d)),
     })
 }
 
@@ -202,5 +231,18 @@ mod tests {
             .unwrap();
         assert!(format!("{err:#}").contains("phon"), "{err:#}");
         assert!(parse("out = \"x\"\n").is_err());
+    }
+
+    #[test]
+    fn state_section() {
+        let p = parse(
+            "[[source]]\npath = \"a.csv\"\n[state]\nurl = \"postgres://u@h/db\"\ndecisions = \"d.csv\"\n",
+        )
+        .unwrap();
+        assert_eq!(p.state.as_deref(), Some("postgres://u@h/db"));
+        assert!(p.decisions.unwrap().ends_with("d.csv"));
+        let p = parse("[[source]]\npath = \"a.csv\"\n[state]\nurl = \"s.db\"\n").unwrap();
+        assert!(p.state.unwrap().ends_with("s.db"));
+        assert!(parse("[[source]]\npath = \"a.csv\"\n[state]\nurll = \"x\"\n").is_err());
     }
 }
