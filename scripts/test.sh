@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Runs steward's whole test suite on a fresh machine: installs what the tests need from Debian
 # (mdbtools, to cross-check the Access reader against mdb-export; chromium, to render report.html
-# headless), then `cargo test`.
+# headless; postgresql, for the state store's PostgreSQL back end), then `cargo test` with a
+# throwaway PostgreSQL server running (scripts/with-postgres.sh), so the state-store tests run
+# against both SQLite and PostgreSQL.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -16,4 +18,4 @@ if [ ${#need[@]} -gt 0 ]; then
   fi
 fi
 
-cargo test --locked "$@"
+exec scripts/with-postgres.sh cargo test --locked "$@"

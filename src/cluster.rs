@@ -5,6 +5,10 @@
 //! customer: two different checksum-valid 身份证 or 统一社会信用代码, a person and a company, or a
 //! branch (分公司) and another legal entity. So a weak edge can never pull two clearly different
 //! customers together through a chain, and every refusal is kept to explain the result.
+//!
+//! A steward's decisions come first: must-link pairs are joined before any scored pair (over the
+//! guards, which a steward may overrule), and a cannot-link pair is a guard of its own that no
+//! chain of joins can cross.
 
 use std::collections::BTreeSet;
 
@@ -27,6 +31,15 @@ pub enum Guard {
     DifferentUscc,
     PersonAndCompany,
     DifferentBranch,
+    /// A steward decided the two records are different customers.
+    CannotLink,
+}
+
+/// The steward's decisions about record pairs (indexes into the run's records).
+#[derive(Debug, Clone, Default)]
+pub struct Decisions {
+    pub must_link: Vec<(u32, u32)>,
+    pub cannot_link: Vec<(u32, u32)>,
 }
 
 #[derive(Default, Clone)]
@@ -35,6 +48,9 @@ struct Facts {
     usccs: BTreeSet<String>,
     party: Option<Party>,
     branches: BTreeSet<String>,
+    /// Records of the group named in a cannot-link decision, and the records they must not join.
+    marked: BTreeSet<u32>,
+    cannot: BTreeSet<u32>,
 }
 
 impl Facts {
@@ -52,6 +68,9 @@ impl Facts {
     }
 
     fn conflict(&self, other: &Facts) -> Option<Guard> {
+        if !self.cannot.is_disjoint(&other.marked) || !other.cannot.is_disjoint(&self.marked) {
+            return Some(Guard::CannotLink);
+        }
         let clash =
             |a: &BTreeSet<String>, b: &BTreeSet<String>| !a.is_empty() && !b.is_empty() && a != b;
         if clash(&self.ids, &other.ids) {
@@ -74,6 +93,8 @@ impl Facts {
         self.usccs.extend(other.usccs);
         self.party = self.party.or(other.party);
         self.branches.extend(other.branches);
+        self.marked.extend(other.marked);
+        self.cannot.extend(other.cannot);
     }
 }
 
@@ -96,10 +117,31 @@ fn find(parent: &mut [u32], mut x: u32) -> u32 {
 
 /// Cluster `records` over `edges` (the accepted pairs).
 pub fn cluster(records: &[Record], edges: &[Edge]) -> Clustering {
+    cluster_with(records, edges, &Decisions::default())
+}
+
+/// Cluster `records` over `edges`, honouring the steward's decisions.
+pub fn cluster_with(records: &[Record], edges: &[Edge], decisions: &Decisions) -> Clustering {
     let n = records.len();
     let mut parent: Vec<u32> = (0..n as u32).collect();
     let mut facts: Vec<Option<Facts>> = records.iter().map(|r| Some(Facts::of(r))).collect();
-    let mut order: Vec<&Edge> = edges.iter().collect();
+    for &(a, b) in &decisions.cannot_link {
+        for (x, y) in [(a, b), (b, a)] {
+            let f = facts[x as usize].as_mut().unwrap();
+            f.marked.insert(x);
+            f.cannot.insert(y);
+        }
+    }
+    let forced: Vec<Edge> = decisions
+        .must_link
+        .iter()
+        .map(|&(a, b)| Edge {
+            a: a.min(b),
+            b: a.max(b),
+            weight: f64::INFINITY,
+        })
+        .collect();
+    let mut order: Vec<&Edge> = edges.iter().chain(&forced).collect();
     order.sort_by(|x, y| {
         y.weight
             .total_cmp(&x.weight)
@@ -117,7 +159,11 @@ pub fn cluster(records: &[Record], edges: &[Edge]) -> Clustering {
             facts[ra as usize].as_ref().unwrap(),
             facts[rb as usize].as_ref().unwrap(),
         );
-        if let Some(guard) = fa.conflict(fb) {
+        // A must-link overrules the guards, but not a cannot-link.
+        let guard = fa
+            .conflict(fb)
+            .filter(|g| e.weight != f64::INFINITY || *g == Guard::CannotLink);
+        if let Some(guard) = guard {
             refused.push((*e, guard));
             continue;
         }
@@ -194,5 +240,30 @@ mod tests {
         );
         assert_eq!(c.clusters, 2);
         assert_eq!(c.refused[0].1, Guard::PersonAndCompany);
+    }
+
+    #[test]
+    fn decisions_force_and_forbid_joins() {
+        let records = [
+            person(Some("A")),
+            person(None),
+            person(Some("B")),
+            person(None),
+        ];
+        let edges = [Edge {
+            a: 0,
+            b: 1,
+            weight: 10.0,
+        }];
+        let decisions = Decisions {
+            // Joins two different ids (a steward overrules the guard) and 3 to them…
+            must_link: vec![(2, 0), (3, 2)],
+            // …but 1 must stay apart from 3, so the edge 0–1 is refused after the forced joins.
+            cannot_link: vec![(1, 3)],
+        };
+        let c = cluster_with(&records, &edges, &decisions);
+        assert_eq!(c.cluster_of, vec![0, 1, 0, 0]);
+        assert_eq!(c.refused.len(), 1);
+        assert_eq!(c.refused[0].1, Guard::CannotLink);
     }
 }

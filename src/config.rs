@@ -22,6 +22,10 @@
 //!
 //! [gates]                          # quality thresholds: `steward run` exits 1 when one fails
 //! max_error_rate = 0.05            # see `crate::gates` for all of them
+//!
+//! [state]                          # the state store, when the job keeps one (else --state FILE)
+//! url = "postgres://steward@localhost/steward"   # or a SQLite file path
+//! decisions = "decisions.csv"      # the steward's decisions: decision,a,b,value
 //! ```
 
 use std::collections::BTreeMap;
@@ -43,6 +47,16 @@ pub struct Job {
     /// Quality thresholds: a run that crosses one exits with status 1.
     #[serde(default)]
     pub gates: Gates,
+    pub state: Option<StateEntry>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StateEntry {
+    /// A PostgreSQL URL (`postgres://…`) or a SQLite file (relative to the job file).
+    pub url: Option<String>,
+    /// A CSV of decisions (`decision,a,b,value`), relative to the job file.
+    pub decisions: Option<PathBuf>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -72,6 +86,10 @@ pub struct Plan {
     pub ignored: Vec<String>,
     pub out: Option<PathBuf>,
     pub gates: Gates,
+    /// The job's state store (`--state` overrides it).
+    pub state: Option<String>,
+    /// The job's decisions file.
+    pub decisions: Option<PathBuf>,
 }
 
 /// Read `path`: a folder of exports, or a job file.
@@ -84,6 +102,8 @@ pub fn plan(path: &Path) -> Result<Plan> {
             ignored,
             out: None,
             gates: Gates::default(),
+            state: None,
+            decisions: None,
         });
     }
     let text = std::fs::read_to_string(path).with_context(|| {
@@ -110,11 +130,20 @@ pub fn plan(path: &Path) -> Result<Plan> {
         .map(|s| s.into_spec(base))
         .collect::<Result<Vec<_>>>()
         .with_context(|| format!("in job file {}", path.display()))?;
+    let state = job.state.unwrap_or(StateEntry {
+        url: None,
+        decisions: None,
+    });
     Ok(Plan {
         sources,
         ignored: Vec::new(),
         out: job.out.map(|o| base.join(o)),
         gates: job.gates,
+        state: state.url.map(|u| match crate::store::Target::parse(&u) {
+            crate::store::Target::Sqlite(p) => base.join(p).display().to_string(),
+            crate::store::Target::Postgres(url) => url,
+        }),
+        decisions: state.decisions.map(|d| base.join(d)),
     })
 }
 
@@ -215,5 +244,18 @@ mod tests {
             .unwrap();
         assert!(format!("{err:#}").contains("phon"), "{err:#}");
         assert!(parse("out = \"x\"\n").is_err());
+    }
+
+    #[test]
+    fn state_section() {
+        let p = parse(
+            "[[source]]\npath = \"a.csv\"\n[state]\nurl = \"postgres://u@h/db\"\ndecisions = \"d.csv\"\n",
+        )
+        .unwrap();
+        assert_eq!(p.state.as_deref(), Some("postgres://u@h/db"));
+        assert!(p.decisions.unwrap().ends_with("d.csv"));
+        let p = parse("[[source]]\npath = \"a.csv\"\n[state]\nurl = \"s.db\"\n").unwrap();
+        assert!(p.state.unwrap().ends_with("s.db"));
+        assert!(parse("[[source]]\npath = \"a.csv\"\n[state]\nurll = \"x\"\n").is_err());
     }
 }

@@ -19,5 +19,7 @@ pub mod normalize;
 pub mod pipeline;
 pub mod record;
 pub mod report;
+pub mod state;
+pub mod store;
 pub mod survive;
 pub mod validate;

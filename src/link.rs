@@ -5,11 +5,11 @@
 //! threshold; pairs just below it are kept for the steward's review queue.
 
 use rayon::prelude::*;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::block::{candidate_pairs, default_rules, RuleReport};
-use crate::cluster::{cluster, Clustering, Edge};
-use crate::compare::{compare, Vector, FIELDS};
+use crate::cluster::{cluster_with, Clustering, Decisions, Edge};
+use crate::compare::{compare, Vector};
 use crate::model::{estimate_u, probability, Model, ValueFrequency};
 use crate::record::Record;
 
@@ -19,13 +19,13 @@ pub const MATCH_PROBABILITY: f64 = 0.5;
 pub const REVIEW_PROBABILITY: f64 = 0.05;
 
 /// A scored candidate pair, with the weight each field contributed.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ScoredPair {
     pub a: u32,
     pub b: u32,
     pub weight: f64,
     pub probability: f64,
-    pub field_weights: [Option<f64>; FIELDS],
+    pub field_weights: [Option<f64>; crate::compare::FIELDS],
 }
 
 pub struct Linkage {
@@ -37,13 +37,33 @@ pub struct Linkage {
     pub clustering: Clustering,
 }
 
-fn score_and_cluster(
-    records: &[Record],
-    pairs: &[(u32, u32)],
-    vectors: &[Vector],
-    model: &Model,
-    freq: &ValueFrequency,
-) -> (Vec<ScoredPair>, Clustering) {
+/// What an incremental run takes over from the last one: its model, and the pairs it scored
+/// between records that have not changed since (indexes into this run's records).
+pub struct Prior<'a> {
+    pub model: Model,
+    pub pairs: Vec<ScoredPair>,
+    /// Records new or changed since the last run: only pairs touching one are compared.
+    pub fresh: &'a [bool],
+}
+
+struct Scoring<'a> {
+    records: &'a [Record],
+    pairs: &'a [(u32, u32)],
+    vectors: &'a [Vector],
+    model: &'a Model,
+    kept: &'a [ScoredPair],
+    decisions: &'a Decisions,
+}
+
+fn score_and_cluster(s: &Scoring, freq: &ValueFrequency) -> (Vec<ScoredPair>, Clustering) {
+    let Scoring {
+        records,
+        pairs,
+        vectors,
+        model,
+        kept,
+        decisions,
+    } = *s;
     let mut scored: Vec<ScoredPair> = pairs
         .par_iter()
         .zip(vectors)
@@ -60,6 +80,7 @@ fn score_and_cluster(
             })
         })
         .collect();
+    scored.extend_from_slice(kept);
     scored.sort_by(|x, y| {
         y.weight
             .total_cmp(&x.weight)
@@ -74,25 +95,47 @@ fn score_and_cluster(
             weight: p.weight,
         })
         .collect();
-    let clustering = cluster(records, &edges);
+    let clustering = cluster_with(records, &edges, decisions);
     (scored, clustering)
 }
 
 pub fn link(records: &[Record]) -> Linkage {
+    link_with(records, None, &Decisions::default())
+}
+
+/// Link `records`, all of them afresh (`prior` None) or only the pairs that touch a new or changed
+/// record, scored with the last run's model; the steward's decisions are honoured in clustering.
+pub fn link_with(records: &[Record], prior: Option<Prior>, decisions: &Decisions) -> Linkage {
     // Blocking gives test records no keys, so they take part in no pair.
-    let (pairs, blocking) = candidate_pairs(records, &default_rules());
+    let (mut pairs, blocking) = candidate_pairs(records, &default_rules());
+    if let Some(p) = &prior {
+        pairs.retain(|&(a, b)| p.fresh[a as usize] || p.fresh[b as usize]);
+    }
     let vectors: Vec<Vector> = pairs
         .par_iter()
         .map(|&(a, b)| compare(&records[a as usize], &records[b as usize]))
         .collect();
-    let u = estimate_u(records, 0x0005_EED0_F57E_3A4D);
-    let n = records.iter().filter(|r| !r.is_test).count() as f64;
-    let model = Model::train(&vectors, u, n * (n - 1.0) / 2.0);
+    let (model, kept) = match prior {
+        Some(p) => (p.model, p.pairs),
+        None => {
+            let u = estimate_u(records, 0x0005_EED0_F57E_3A4D);
+            let n = records.iter().filter(|r| !r.is_test).count() as f64;
+            (Model::train(&vectors, u, n * (n - 1.0) / 2.0), Vec::new())
+        }
+    };
+    let scoring = Scoring {
+        records,
+        pairs: &pairs,
+        vectors: &vectors,
+        model: &model,
+        kept: &kept,
+        decisions,
+    };
     // Two passes: the first clustering tells whose records a name's count should leave out.
     let first = ValueFrequency::new(records, None);
-    let (_, clustering) = score_and_cluster(records, &pairs, &vectors, &model, &first);
+    let (_, clustering) = score_and_cluster(&scoring, &first);
     let second = ValueFrequency::new(records, Some(clustering.cluster_of.clone()));
-    let (scored, clustering) = score_and_cluster(records, &pairs, &vectors, &model, &second);
+    let (scored, clustering) = score_and_cluster(&scoring, &second);
     Linkage {
         model,
         blocking,

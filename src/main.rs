@@ -24,6 +24,8 @@ enum Command {
     Run(cmd::run::Args),
     /// Show how one golden record was built: its records, the pairs joining them, refused joins.
     Explain(cmd::explain::Args),
+    /// Record a steward's decision in the state store: must-link, cannot-link, pin a field.
+    Decide(cmd::decide::Args),
 }
 
 fn main() -> ExitCode {
@@ -31,5 +33,6 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Run(args) => cmd::run::main(args),
         Command::Explain(args) => cmd::explain::main(args),
+        Command::Decide(args) => cmd::decide::main(args),
     }
 }

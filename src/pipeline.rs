@@ -11,11 +11,14 @@ use serde_json::json;
 use crate::config::Plan;
 use crate::gates::{self, GateResult, RunFacts};
 use crate::ingest::{read_source, IngestError};
-use crate::link::{link, MATCH_PROBABILITY};
-use crate::normalize::record::{normalize_table, Normalized, Rules};
+use crate::link::{link_with, Prior, MATCH_PROBABILITY};
+use crate::model::Model;
+use crate::normalize::record::{normalize_rows, Normalized, Rules};
 use crate::record::{Issue, SourceTable};
 use crate::report;
-use crate::survive::{golden_id, survive, Field};
+use crate::state::{self, Decision, DecisionOutcome, Rows};
+use crate::store::{assign_ids, Snapshot, Store, Target};
+use crate::survive::{golden_id, survive, Field, Survivorship};
 use crate::validate::cross_record_issues;
 
 /// What the caller needs to report and to choose the exit status.
@@ -51,10 +54,32 @@ pub struct RunOptions {
     pub threads: usize,
     /// Show personal data (身份证, phones, e-mails) unmasked in report.html and report.xlsx.
     pub unmask: bool,
+    /// The state store: stable ids across runs, incremental matching, decisions.
+    pub state: Option<Target>,
 }
 
 pub fn run(input: &Path, plan: Plan, options: &RunOptions) -> Result<RunOutcome> {
     let started = Instant::now();
+    // The store's transaction begins here and ends after the last output is written.
+    let mut store = options.state.as_ref().map(Store::open).transpose()?;
+    let snap = match store.as_mut() {
+        Some(s) => s.load()?,
+        None => Snapshot::default(),
+    };
+    let mut decisions: Vec<Decision> = snap
+        .decisions
+        .iter()
+        .map(|d| Decision {
+            origin: format!("store #{}", d.number),
+            kind: d.kind.clone(),
+            a: d.a.clone(),
+            b: d.b.clone(),
+            value: d.value.clone(),
+        })
+        .collect();
+    if let Some(path) = &plan.decisions {
+        decisions.extend(state::read_decisions(path)?);
+    }
     let results: Vec<Result<SourceTable, IngestError>> =
         plan.sources.par_iter().map(read_source).collect();
     let ingest_ms = started.elapsed().as_millis();
@@ -67,46 +92,112 @@ pub fn run(input: &Path, plan: Plan, options: &RunOptions) -> Result<RunOutcome>
         }
     }
     let stage = Instant::now();
+    let rows = Rows::of(&tables);
+    let known = state::reuse(&snap, &tables, &rows);
+    let reused: Vec<Vec<bool>> = known
+        .iter()
+        .map(|k| k.iter().map(Option::is_some).collect())
+        .collect();
     let normalized: Vec<Normalized> = tables
         .par_iter()
+        .zip(known)
         .enumerate()
-        .map(|(i, t)| normalize_table(i, t, &Rules::default()))
+        .map(|(i, (t, known))| normalize_rows(i, t, &Rules::default(), known))
         .collect();
     let mut records = Vec::new();
     let mut issues = ingest_issues(&tables);
+    let mut encoded: Vec<Option<String>> = Vec::new();
     for n in normalized {
+        let mut at = 0;
+        for (r, count) in n.records.iter().zip(&n.per_record) {
+            let own = &n.issues[at..at + count];
+            at += count;
+            let fresh = store.is_some() && !reused[r.source][r.row];
+            encoded.push(fresh.then(|| state::encode(r, own)));
+        }
         records.extend(n.records);
         issues.extend(n.issues);
     }
+    let fresh: Vec<bool> = encoded.iter().map(Option::is_some).collect();
     let normalize_ms = stage.elapsed().as_millis();
 
     let stage = Instant::now();
-    let linkage = link(&records);
+    let (pairs, mut decided) = state::resolve_pairs(&decisions, &tables, &records);
+    let model: Option<Model> = snap
+        .model
+        .as_deref()
+        .filter(|_| state::incremental(&snap))
+        .and_then(|m| serde_json::from_str(m).ok());
+    let prior = model.map(|model| Prior {
+        model,
+        pairs: state::prior_pairs(&snap, &tables, &records, &rows, &fresh),
+        fresh: &fresh,
+    });
+    let rescored = prior.is_none();
+    let linkage = link_with(&records, prior, &pairs);
     issues.extend(cross_record_issues(
         &tables,
         &records,
         &linkage.clustering.cluster_of,
     ));
     let link_ms = stage.elapsed().as_millis();
-    // Golden ids follow the clusters' first records, in the order of sources (by file name) and
-    // rows, so the same inputs always give the same ids.
+    let ids = match store {
+        Some(_) => {
+            let previous: Vec<Option<&str>> = records
+                .iter()
+                .map(|r| {
+                    let key = (
+                        tables[r.source].name.clone(),
+                        rows.keys[r.source][r.row].clone(),
+                    );
+                    snap.records.get(&key).map(|s| s.golden_id.as_str())
+                })
+                .collect();
+            let active = snap
+                .golden
+                .values()
+                .filter(|g| g.active)
+                .map(|g| g.id.clone())
+                .collect();
+            assign_ids(
+                &linkage.clustering.cluster_of,
+                linkage.clustering.clusters,
+                &previous,
+                &active,
+                snap.next_id,
+            )
+        }
+        // Golden ids follow the clusters' first records, in the order of sources (by file name)
+        // and rows, so the same inputs always give the same ids.
+        None => crate::store::Ids {
+            of_cluster: (0..linkage.clustering.clusters as u32)
+                .map(golden_id)
+                .collect(),
+            changes: Vec::new(),
+            next: linkage.clustering.clusters as u64 + 1,
+        },
+    };
     let mut golden: Vec<Vec<String>> = tables
         .iter()
         .map(|t| Vec::with_capacity(t.records.len()))
         .collect();
     for (r, c) in records.iter().zip(&linkage.clustering.cluster_of) {
-        golden[r.source].push(golden_id(*c));
+        golden[r.source].push(ids.of_cluster[*c as usize].clone());
     }
     let stage = Instant::now();
     let names: Vec<String> = tables.iter().map(|t| t.name.clone()).collect();
     let pinned = pinned_trust(&plan, &names);
-    let survivorship = survive(
+    let mut survivorship = survive(
         &records,
         &linkage.clustering.cluster_of,
         linkage.clustering.clusters,
         &names,
         &pinned,
     );
+    for (g, id) in survivorship.golden.iter_mut().zip(&ids.of_cluster) {
+        g.id = id.clone();
+    }
+    apply_pins(&mut survivorship, &mut decided, &snap, &ids);
     let survive_ms = stage.elapsed().as_millis();
     let gates = gates::check(
         &plan.gates,
@@ -118,6 +209,23 @@ pub fn run(input: &Path, plan: Plan, options: &RunOptions) -> Result<RunOutcome>
             cluster_of: &linkage.clustering.cluster_of,
         },
     );
+    let settled = match store {
+        Some(_) => Some(state::settle(&state::RunFacts {
+            snap: &snap,
+            tables: &tables,
+            records: &records,
+            rows: &rows,
+            fresh: &fresh,
+            cluster_of: &linkage.clustering.cluster_of,
+            ids: &ids,
+            issues: &issues,
+            encoded: &encoded,
+            scored: &linkage.scored,
+            rescored,
+            model: serde_json::to_string(&linkage.model)?,
+        })?),
+        None => None,
+    };
 
     let report_started = Instant::now();
     std::fs::create_dir_all(&options.out)
@@ -153,6 +261,13 @@ pub fn run(input: &Path, plan: Plan, options: &RunOptions) -> Result<RunOutcome>
         options.excel_bom,
     )?;
     check_conservation(&tables, written)?;
+    if let Some(settled) = &settled {
+        report::write_id_map(&options.out, &ids.changes, options.excel_bom)?;
+        report::write_diff(&options.out, &settled.diff, options.excel_bom)?;
+    }
+    if store.is_some() || !decided.is_empty() {
+        report::write_decisions(&options.out, &decided, options.excel_bom)?;
+    }
 
     let summary = json!({
         "steward": env!("CARGO_PKG_VERSION"),
@@ -191,6 +306,12 @@ pub fn run(input: &Path, plan: Plan, options: &RunOptions) -> Result<RunOutcome>
             "results": gates,
         },
         "conservation": {"ok": true, "crosswalk_rows": written},
+        "state": settled.as_ref().map(|s| {
+            let mut counts = s.counts.clone();
+            counts["store"] = options.state.as_ref().map(Target::display).unwrap_or_default().into();
+            counts
+        }),
+        "decisions": decided,
         "timings_ms": {
             "ingest": ingest_ms,
             "normalize_validate": normalize_ms,
@@ -213,6 +334,13 @@ pub fn run(input: &Path, plan: Plan, options: &RunOptions) -> Result<RunOutcome>
     report::xlsx::write(&options.out, &view)?;
     report::html::write(&options.out, &view)?;
     report::write_json(&options.out, "summary.json", &summary)?;
+    if let (Some(store), Some(settled)) = (store, settled) {
+        let mut change = settled.change;
+        change.finished = chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string();
+        change.input = input.display().to_string();
+        change.summary = summary["state"].to_string();
+        store.save(change)?;
+    }
     Ok(RunOutcome {
         out: options.out.clone(),
         tables,
@@ -220,6 +348,44 @@ pub fn run(input: &Path, plan: Plan, options: &RunOptions) -> Result<RunOutcome>
         summary,
         gates,
     })
+}
+
+/// Pinned field values: each pin decision sets its field on the golden record its id stands for
+/// now (following merges), and says where it went.
+fn apply_pins(
+    survivorship: &mut Survivorship,
+    decided: &mut [DecisionOutcome],
+    snap: &Snapshot,
+    ids: &crate::store::Ids,
+) {
+    let active: std::collections::BTreeSet<&str> =
+        ids.of_cluster.iter().map(String::as_str).collect();
+    let at: std::collections::HashMap<&str, usize> = ids
+        .of_cluster
+        .iter()
+        .enumerate()
+        .map(|(c, id)| (id.as_str(), c))
+        .collect();
+    for d in decided.iter_mut().filter(|d| d.decision.kind == "pin") {
+        let pin = &d.decision;
+        let Some(field) = Field::from_column(&pin.b) else {
+            d.note = format!("{} is not a golden field", pin.b);
+            continue;
+        };
+        let Some(now) = state::current_id(&pin.a, &active, snap, &ids.changes) else {
+            d.note = format!("{} is not a golden record of this run", pin.a);
+            continue;
+        };
+        survivorship.golden[at[now.as_str()]].pin(
+            field,
+            &pin.value,
+            &format!("pinned by the steward ({})", pin.origin),
+        );
+        d.applied = true;
+        if now != pin.a {
+            d.note = format!("{} is now {now}", pin.a);
+        }
+    }
 }
 
 /// Trust weights the job pins: `[source.trust]` of each source that was read.

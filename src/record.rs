@@ -6,7 +6,7 @@
 
 use std::fmt;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::ingest::mapping::Field;
 
@@ -138,7 +138,7 @@ impl SourceTable {
 
 /// Whether a customer is a natural person or an organisation (company, 个体工商户, institution).
 /// Persons and companies are never one customer.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Party {
     Person,
@@ -147,9 +147,15 @@ pub enum Party {
 
 /// A record after normalization: every field in its canonical form, ready to be blocked,
 /// compared and survived. `source` and `row` point back at the raw record (and its raw values).
-#[derive(Debug, Clone, Default, PartialEq)]
+///
+/// A record is saved in the state store as JSON (without `source` and `row`, which belong to one
+/// run), so that an unchanged row is not normalized again on the next run.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Record {
+    #[serde(skip)]
     pub source: usize,
+    #[serde(skip)]
     pub row: usize,
     pub party: Option<Party>,
     pub is_test: bool,
@@ -163,6 +169,7 @@ pub struct Record {
     pub company_core: String,
     pub branch: String,
     pub gender: Option<char>,
+    #[serde(with = "iso_date")]
     pub birth_date: Option<chrono::NaiveDate>,
     /// A checksum-valid 18-character 身份证 (15-digit numbers upgraded).
     pub id_number: Option<String>,
@@ -194,5 +201,25 @@ pub struct Record {
     pub credit_limit: Option<i64>,
     pub name_en: String,
     /// The newest date the record carries (follow-up, survey, creation): its recency.
+    #[serde(with = "iso_date")]
     pub as_of: Option<chrono::NaiveDate>,
+}
+
+/// Dates as `YYYY-MM-DD` text in the stored form of a record.
+mod iso_date {
+    use chrono::NaiveDate;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(d: &Option<NaiveDate>, s: S) -> Result<S::Ok, S::Error> {
+        match d {
+            Some(d) => s.serialize_some(&d.format("%Y-%m-%d").to_string()),
+            None => s.serialize_none(),
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<NaiveDate>, D::Error> {
+        Option::<String>::deserialize(d)?
+            .map(|t| NaiveDate::parse_from_str(&t, "%Y-%m-%d").map_err(serde::de::Error::custom))
+            .transpose()
+    }
 }

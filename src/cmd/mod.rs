@@ -1,2 +1,3 @@
+pub mod decide;
 pub mod explain;
 pub mod run;

@@ -10,6 +10,7 @@ use std::process::ExitCode;
 use anyhow::{bail, Result};
 use steward::config;
 use steward::pipeline::{self, ConservationError, RunOptions, RunOutcome};
+use steward::store::Target;
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -18,9 +19,10 @@ pub struct Args {
     /// Where the output files go.
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
-    /// State store for stable golden ids across runs (SQLite file).
+    /// State store (a SQLite file, created when missing, or a postgres:// URL): stable golden ids
+    /// across runs, incremental matching of new and changed rows, the steward's decisions.
     #[arg(long, value_name = "FILE")]
-    state: Option<PathBuf>,
+    state: Option<String>,
     /// Worker threads (default: all cores).
     #[arg(long, value_name = "N")]
     threads: Option<usize>,
@@ -71,9 +73,6 @@ pub fn main(args: Args) -> ExitCode {
 }
 
 fn execute(args: Args) -> Result<RunOutcome> {
-    if args.state.is_some() {
-        bail!("--state: the state store for stable ids across runs is not available in this version; run without it");
-    }
     let threads = args
         .threads
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
@@ -96,11 +95,13 @@ fn execute(args: Args) -> Result<RunOutcome> {
         .out
         .or_else(|| plan.out.clone())
         .unwrap_or_else(|| PathBuf::from("steward-out"));
+    let state = args.state.or_else(|| plan.state.clone());
     let options = RunOptions {
         out,
         excel_bom: args.excel_csv,
         threads,
         unmask: args.unmask,
+        state: state.as_deref().map(Target::parse),
     };
     let outcome = pipeline::run(&args.path, plan, &options)?;
     for e in &outcome.failed {

@@ -31,6 +31,8 @@ const WARNING_KINDS: &[&str] = &[
 pub struct Normalized {
     pub records: Vec<Record>,
     pub issues: Vec<Issue>,
+    /// How many of `issues` each record has, in order.
+    pub per_record: Vec<usize>,
 }
 
 /// What the run asks of every row of a source.
@@ -42,12 +44,32 @@ pub struct Rules {
 
 /// Rows are independent, so they are normalized in parallel; the results keep the rows' order.
 pub fn normalize_table(source: usize, table: &SourceTable, rules: &Rules) -> Normalized {
+    normalize_rows(source, table, rules, vec![None; table.records.len()])
+}
+
+/// A row's record and issues from the last run, when the row is unchanged.
+pub type Known = Option<(Record, Vec<Issue>)>;
+
+/// Like [`normalize_table`], but a row with a `known` result (its record and issues from the last
+/// run, the row being unchanged) takes that instead of being normalized again.
+pub fn normalize_rows(
+    source: usize,
+    table: &SourceTable,
+    rules: &Rules,
+    known: Vec<Known>,
+) -> Normalized {
     let required = required_columns(table, rules);
     let rows: Vec<(Record, Vec<Issue>)> = table
         .records
         .par_iter()
+        .zip(known)
         .enumerate()
-        .map(|(row, raw)| {
+        .map(|(row, (raw, known))| {
+            if let Some((mut record, issues)) = known {
+                record.source = source;
+                record.row = row;
+                return (record, issues);
+            }
             let mut ctx = Row {
                 table,
                 raw,
@@ -64,11 +86,17 @@ pub fn normalize_table(source: usize, table: &SourceTable, rules: &Rules) -> Nor
         .collect();
     let mut records = Vec::with_capacity(rows.len());
     let mut issues = Vec::new();
+    let mut per_record = Vec::with_capacity(rows.len());
     for (record, mut found) in rows {
         records.push(record);
+        per_record.push(found.len());
         issues.append(&mut found);
     }
-    Normalized { records, issues }
+    Normalized {
+        records,
+        issues,
+        per_record,
+    }
 }
 
 /// The default required columns: the one that names the customer and the first contact number.

@@ -38,11 +38,62 @@ pub fn write(dir: &Path, view: &RunView) -> Result<()> {
     gates(&mut h, view);
     charts(&mut h, view);
     quality(&mut h, view);
+    history(&mut h, view);
     why_merged(&mut h, view);
     review(&mut h, view);
     h.push_str("</body></html>\n");
     let path = dir.join("report.html");
     std::fs::write(&path, h).with_context(|| format!("cannot write {}", path.display()))
+}
+
+/// With a state store: what changed since the last run, and the steward's decisions.
+fn history(h: &mut String, view: &RunView) {
+    let state = &view.summary["state"];
+    if let Some(run) = state["run"].as_i64() {
+        let n = |group: &str, k: &str| state[group][k].as_u64().unwrap_or(0);
+        let _ = write!(
+            h,
+            "<h2>Since the last run</h2><p class=\"note\">Run {run} on this state store ({}). diff.csv lists every change, id_map.csv every golden id merged, split, retired or issued.</p><table><tr><th></th><th>new</th><th>changed</th><th>deleted</th><th>kept</th><th>merged</th><th>split</th><th>retired</th><th>fixed</th></tr>",
+            if state["incremental"] == true { "incremental: only new and changed rows were matched" } else { "every row matched afresh" },
+        );
+        let _ = write!(
+            h,
+            "<tr><td>records</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td></td><td></td><td></td><td></td></tr>",
+            n("records", "new"), n("records", "changed"), n("records", "deleted"), n("records", "unchanged"),
+        );
+        let _ = write!(
+            h,
+            "<tr><td>golden records</td><td class=\"n\">{}</td><td></td><td></td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td></td></tr>",
+            n("golden", "new"), n("golden", "kept"), n("golden", "merged"), n("golden", "split"), n("golden", "retired"),
+        );
+        let _ = write!(
+            h,
+            "<tr><td>issues</td><td class=\"n\">{}</td><td></td><td></td><td></td><td></td><td></td><td></td><td class=\"n\">{}</td></tr></table>",
+            n("issues", "new"), n("issues", "fixed"),
+        );
+    }
+    let Some(decisions) = view.summary["decisions"]
+        .as_array()
+        .filter(|d| !d.is_empty())
+    else {
+        return;
+    };
+    h.push_str("<h2>Steward decisions</h2><p class=\"note\">Applied on every run until removed (<code>steward decide … remove N</code>); decisions.csv lists them too.</p><table><tr><th>from</th><th>decision</th><th>a</th><th>b</th><th>value</th><th>applied</th><th>note</th></tr>");
+    for d in decisions {
+        let t = |k: &str| esc(d[k].as_str().unwrap_or_default());
+        let applied = if d["applied"] == true { "yes" } else { "no" };
+        let value = d["value"].as_str().unwrap_or_default();
+        let value = match Field::from_column(d["b"].as_str().unwrap_or_default()) {
+            Some(field) if d["kind"] == "pin" => mask::shown(field, value, view.unmask),
+            _ => value.to_string(),
+        };
+        let _ = write!(
+            h,
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{applied}</td><td>{}</td></tr>",
+            t("origin"), t("kind"), t("a"), t("b"), esc(&value), t("note"),
+        );
+    }
+    h.push_str("</table>");
 }
 
 fn esc(s: &str) -> String {

@@ -16,6 +16,8 @@ use crate::cluster::{Edge, Guard};
 use crate::compare::COMPARISONS;
 use crate::link::{Linkage, ScoredPair, MATCH_PROBABILITY};
 use crate::record::{Issue, Record, SourceTable};
+use crate::state::{DecisionOutcome, DiffRow};
+use crate::store::IdChange;
 use crate::survive::{Conflict, Field, Survivorship};
 
 /// Everything a run produced that the human-facing reports show.
@@ -352,4 +354,92 @@ pub fn write_lineage(
     }
     w.flush()?;
     Ok(())
+}
+
+/// Writes `rows` under `header` to `file`.
+fn write_rows<const N: usize>(
+    dir: &Path,
+    file: &str,
+    header: [&str; N],
+    rows: impl Iterator<Item = [String; N]>,
+    excel_bom: bool,
+) -> Result<()> {
+    let mut w = writer(dir, file, excel_bom)?;
+    w.write_record(header)?;
+    for row in rows {
+        w.write_record(&row)?;
+    }
+    w.flush()?;
+    Ok(())
+}
+
+/// `id_map.csv` (runs with a state store): every golden id issued, merged away, split or retired
+/// in this run — `old_id, new_id, change`. Ids not listed kept their records.
+pub fn write_id_map(dir: &Path, changes: &[IdChange], excel_bom: bool) -> Result<()> {
+    write_rows(
+        dir,
+        "id_map.csv",
+        ["old_id", "new_id", "change"],
+        changes.iter().map(|c| {
+            [
+                c.old_id.clone(),
+                c.new_id.clone(),
+                c.change.as_str().to_string(),
+            ]
+        }),
+        excel_bom,
+    )
+}
+
+/// `diff.csv` (runs with a state store): what changed since the last run — new, changed, deleted
+/// and quarantined records; new, merged, split and retired golden records; new and fixed issues.
+pub fn write_diff(dir: &Path, diff: &[DiffRow], excel_bom: bool) -> Result<()> {
+    write_rows(
+        dir,
+        "diff.csv",
+        [
+            "change",
+            "golden_id",
+            "other_id",
+            "source",
+            "source_record_key",
+            "field",
+            "kind",
+            "severity",
+        ],
+        diff.iter().map(|d| {
+            [
+                d.change.to_string(),
+                d.golden_id.clone(),
+                d.other_id.clone(),
+                d.source.clone(),
+                d.key.clone(),
+                d.field.clone(),
+                d.kind.clone(),
+                d.severity.clone(),
+            ]
+        }),
+        excel_bom,
+    )
+}
+
+/// `decisions.csv`: the steward's decisions and whether this run could apply each.
+pub fn write_decisions(dir: &Path, decided: &[DecisionOutcome], excel_bom: bool) -> Result<()> {
+    write_rows(
+        dir,
+        "decisions.csv",
+        ["origin", "decision", "a", "b", "value", "applied", "note"],
+        decided.iter().map(|d| {
+            [
+                d.decision.origin.clone(),
+                d.decision.kind.clone(),
+                d.decision.a.clone(),
+                d.decision.b.clone(),
+                d.decision.value.clone(),
+                d.applied.to_string(),
+                d.note.clone(),
+            ]
+        }),
+        excel_bom,
+    )
 }

@@ -156,6 +156,15 @@ impl GoldenRecord {
     pub fn value(&self, field: Field) -> &str {
         &self.values[field as usize].value
     }
+
+    /// Set a field to the value a steward pinned, whatever the records say.
+    pub fn pin(&mut self, field: Field, value: &str, why: &str) {
+        self.values[field as usize] = Survivor {
+            value: value.to_string(),
+            record: None,
+            rule: why.to_string(),
+        };
+    }
 }
 
 /// One distinct value a field's candidates held, and whether it won.

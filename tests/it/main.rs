@@ -9,4 +9,5 @@ mod dev;
 mod encodings;
 mod golden;
 mod sample;
+mod state;
 mod support;

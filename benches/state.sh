@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# Incremental runs with a state store, against full runs, on a dev set: a first run fills a fresh
+# store; a second run with the same sources must keep every golden id; then 1 % of the rows are
+# changed and 1 % added (benches/perturb.py), and the incremental run on them is timed against a
+# full run without a store, both scored against the truth with score.py.
+#
+#   benches/state.sh [SET_DIR] [STEWARD]     (defaults: ../shared/dev/d20k, target/release/steward)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+set_dir=${1:-../shared/dev/d20k}
+steward=${2:-${CARGO_TARGET_DIR:-target}/release/steward}
+score=$(dirname "$set_dir")/score.py
+work=$(mktemp -d /tmp/steward-state-bench.XXXXXX)
+trap 'rm -rf "$work"' EXIT
+
+mkdir -p "$work/base"
+for f in access_customers.csv erp_customers.csv excel_survey.xlsx oa_followups.jsonl; do
+  ln -s "$(realpath "$set_dir/sources/$f")" "$work/base/$f"
+done
+python3 benches/perturb.py "$set_dir" "$work/next" >"$work/perturb.json"
+echo "perturbation: $(cat "$work/perturb.json")"
+
+seconds() { python3 -c 'import sys, time; t = time.monotonic(); import subprocess; subprocess.run(sys.argv[1:], check=True, stdout=subprocess.DEVNULL); print(f"{time.monotonic() - t:.2f}")' "$@"; }
+
+t_first=$(seconds "$steward" run "$work/base" --out "$work/o1" --state "$work/state.db")
+t_same=$(seconds "$steward" run "$work/base" --out "$work/o2" --state "$work/state.db")
+cp "$work/state.db" "$work/state-before-change.db"
+t_incr=$(seconds "$steward" run "$work/next/sources" --out "$work/o3" --state "$work/state.db")
+t_full=$(seconds "$steward" run "$work/next/sources" --out "$work/o4")
+
+python3 - "$work" <<'PY'
+import csv, json, sys
+w = sys.argv[1]
+def cw(d):
+    with open(f"{w}/{d}/crosswalk.csv", encoding="utf-8") as f:
+        return {(r["source"], r["source_record_key"]): r["golden_id"] for r in csv.DictReader(f)}
+o1, o2, o3 = cw("o1"), cw("o2"), cw("o3")
+same = sum(1 for k in o1 if o2.get(k) == o1[k])
+print(f"same sources again: {same} of {len(o1)} records keep their golden id")
+ids1 = {v for v in o1.values() if v}
+ids2 = {v for v in o2.values() if v}
+print(f"  golden ids: {len(ids1)} first run, {len(ids2)} second run, {len(ids1 & ids2)} kept")
+# Unaffected: records whose customer (first-run golden id) got no changed, added or deleted row.
+diff = list(csv.DictReader(open(f"{w}/o3/diff.csv", encoding="utf-8")))
+touched = {r["golden_id"] for r in diff if r["change"] in ("changed_record", "deleted_record", "quarantined_record")}
+new_keys = {(r["source"], r["source_record_key"]) for r in diff if r["change"] == "new_record"}
+touched |= {o3[k] for k in new_keys}
+unaffected = [k for k in o1 if o1[k] and o1[k] not in touched and k in o3]
+kept = sum(1 for k in unaffected if o3[k] == o1[k])
+print(f"after the change: {kept} of {len(unaffected)} unaffected records keep their golden id")
+s = json.load(open(f"{w}/o3/summary.json"))
+print("  state:", json.dumps(s["state"], ensure_ascii=False))
+print("  pairs compared incrementally:", s["matching"]["candidate_pairs"],
+      "; full run:", json.load(open(f"{w}/o4/summary.json"))["matching"]["candidate_pairs"])
+PY
+for o in o3 o4; do
+  python3 "$score" crosswalk "$work/next" "$work/$o/crosswalk.csv" >"$work/$o.score.json"
+done
+python3 - "$work" <<'PY'
+import json, sys
+w = sys.argv[1]
+for o, what in (("o3", "incremental"), ("o4", "full")):
+    s = json.load(open(f"{w}/{o}.score.json"))
+    pw = s.get("pairwise", s)
+    print(f"{what:12} pairwise P {pw['precision']:.5f} R {pw['recall']:.5f} F1 {pw['f1']:.5f}; "
+          f"exact clusters {s['exact_entity_clusters']:.5f}")
+PY
+echo "time: first run ${t_first}s, same sources ${t_same}s, 1%+1% incremental ${t_incr}s, full run ${t_full}s"
+python3 -c "import sys; print(f'incremental speed-up: {float(sys.argv[1]) / float(sys.argv[2]):.1f}x')" "$t_full" "$t_incr"

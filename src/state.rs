@@ -1,0 +1,624 @@
+//! State: what a run takes from the state store (records unchanged since the last run, the model,
+//! the pairs scored between unchanged records, golden ids, decisions) and what it gives back (the
+//! changes, in one transaction), with the diff against the last run.
+//!
+//! A row is known by its source and key; its content hash tells whether it changed. An unchanged
+//! row is not normalized again (its normalized record is stored) and its pairs with other
+//! unchanged rows keep their scores, so only pairs touching a new or changed row are compared:
+//! an incremental run costs what changed, not what is there.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use anyhow::{bail, Context, Result};
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::cluster::Decisions;
+use crate::compare::FIELDS;
+use crate::link::ScoredPair;
+use crate::normalize::record::Known;
+use crate::record::{Issue, Record, SourceTable};
+use crate::store::{
+    check_decision, content_hash, split_record, store_keys, Change, GoldenState, IdChange,
+    IdChangeKind, Ids, IssueKey, Snapshot, StoredPair, StoredRecord,
+};
+
+/// The steward version: a store written by another version is not trusted for normalized forms.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// The store's view of this run's rows, per source and row.
+pub struct Rows {
+    pub keys: Vec<Vec<String>>,
+    pub hashes: Vec<Vec<String>>,
+}
+
+impl Rows {
+    pub fn of(tables: &[SourceTable]) -> Rows {
+        let keys = tables
+            .iter()
+            .map(|t| store_keys(t.records.iter().map(|r| r.key.as_str())))
+            .collect();
+        let hashes = tables
+            .iter()
+            .map(|t| {
+                let columns: Vec<String> = t
+                    .columns
+                    .iter()
+                    .map(|c| format!("{}:{:?}", c.name, c.field))
+                    .collect();
+                t.records
+                    .par_iter()
+                    .map(|r| content_hash(&columns, &r.key, &r.values))
+                    .collect()
+            })
+            .collect();
+        Rows { keys, hashes }
+    }
+
+    fn id(&self, tables: &[SourceTable], r: &Record) -> (String, String) {
+        (
+            tables[r.source].name.clone(),
+            self.keys[r.source][r.row].clone(),
+        )
+    }
+}
+
+#[derive(Serialize, Deserialize)]
+struct StoredIssue {
+    field: String,
+    kind: String,
+    severity: String,
+    value: String,
+    message: String,
+}
+
+#[derive(Serialize, Deserialize)]
+struct StoredData {
+    record: Record,
+    issues: Vec<StoredIssue>,
+}
+
+fn severity(s: &str) -> &'static str {
+    if s == "error" {
+        "error"
+    } else {
+        "warning"
+    }
+}
+
+/// Whether the last run's work can be taken over: same steward version, a model, some runs.
+pub fn incremental(snap: &Snapshot) -> bool {
+    snap.runs > 0 && snap.version == VERSION && snap.model.is_some()
+}
+
+/// For each source and row, the stored record and issues when the row is unchanged.
+pub fn reuse(snap: &Snapshot, tables: &[SourceTable], rows: &Rows) -> Vec<Vec<Known>> {
+    let usable = incremental(snap);
+    tables
+        .iter()
+        .enumerate()
+        .map(|(s, t)| {
+            (0..t.records.len())
+                .into_par_iter()
+                .map(|row| {
+                    if !usable {
+                        return None;
+                    }
+                    let stored = snap
+                        .records
+                        .get(&(t.name.clone(), rows.keys[s][row].clone()))?;
+                    if stored.hash != rows.hashes[s][row] {
+                        return None;
+                    }
+                    let data: StoredData = serde_json::from_str(&stored.data).ok()?;
+                    let key = &t.records[row].key;
+                    let issues = data
+                        .issues
+                        .into_iter()
+                        .map(|i| Issue {
+                            source: t.name.clone(),
+                            key: key.clone(),
+                            field: i.field,
+                            kind: i.kind,
+                            severity: severity(&i.severity),
+                            value: i.value,
+                            message: i.message,
+                        })
+                        .collect();
+                    Some((data.record, issues))
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// The pairs the last run scored between records unchanged since, as this run's indexes.
+pub fn prior_pairs(
+    snap: &Snapshot,
+    tables: &[SourceTable],
+    records: &[Record],
+    rows: &Rows,
+    fresh: &[bool],
+) -> Vec<ScoredPair> {
+    let index: HashMap<(&str, &str), u32> = records
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| !fresh[*i])
+        .map(|(i, r)| {
+            (
+                (
+                    tables[r.source].name.as_str(),
+                    rows.keys[r.source][r.row].as_str(),
+                ),
+                i as u32,
+            )
+        })
+        .collect();
+    snap.pairs
+        .par_iter()
+        .filter_map(|p| {
+            let a = *index.get(&(p.left.0.as_str(), p.left.1.as_str()))?;
+            let b = *index.get(&(p.right.0.as_str(), p.right.1.as_str()))?;
+            let field_weights: [Option<f64>; FIELDS] =
+                serde_json::from_str(&p.field_weights).ok()?;
+            Some(ScoredPair {
+                a: a.min(b),
+                b: a.max(b),
+                weight: p.weight,
+                probability: p.probability,
+                field_weights,
+            })
+        })
+        .collect()
+}
+
+/// A steward's decision, from the store (`steward decide`) or the job's decisions file.
+#[derive(Debug, Clone, Serialize)]
+pub struct Decision {
+    /// `store #3`, `decisions.csv line 2`.
+    pub origin: String,
+    pub kind: String,
+    pub a: String,
+    pub b: String,
+    pub value: String,
+}
+
+/// A decision and what became of it in this run.
+#[derive(Debug, Clone, Serialize)]
+pub struct DecisionOutcome {
+    #[serde(flatten)]
+    pub decision: Decision,
+    pub applied: bool,
+    pub note: String,
+}
+
+/// The decisions in a file: CSV with a header `decision,a,b,value` (`must-link`, `cannot-link`
+/// with two `SOURCE:KEY` records; `pin` with a golden id, a field and the value).
+pub fn read_decisions(path: &std::path::Path) -> Result<Vec<Decision>> {
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_path(path)
+        .with_context(|| format!("cannot read the decisions file {}", path.display()))?;
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_default();
+    let mut out = Vec::new();
+    for (i, row) in reader.records().enumerate() {
+        let line = i + 2;
+        let row = row.with_context(|| format!("{}, line {line}", path.display()))?;
+        let get = |k: usize| row.get(k).unwrap_or_default().trim().to_string();
+        let d = Decision {
+            origin: format!("{name} line {line}"),
+            kind: get(0),
+            a: get(1),
+            b: get(2),
+            value: get(3),
+        };
+        check_decision(&d.kind, &d.a, &d.b)
+            .with_context(|| format!("{}, line {line}", path.display()))?;
+        out.push(d);
+    }
+    Ok(out)
+}
+
+/// Record pairs of the must-link and cannot-link decisions, as this run's indexes; a decision
+/// naming a record this run does not hold is kept but not applied, and says so.
+pub fn resolve_pairs(
+    decisions: &[Decision],
+    tables: &[SourceTable],
+    records: &[Record],
+) -> (Decisions, Vec<DecisionOutcome>) {
+    let mut index: HashMap<(&str, &str), u32> = HashMap::new();
+    for (i, r) in records.iter().enumerate() {
+        let key = (
+            tables[r.source].name.as_str(),
+            tables[r.source].records[r.row].key.as_str(),
+        );
+        index.entry(key).or_insert(i as u32);
+    }
+    let find = |text: &str| split_record(text).and_then(|k| index.get(&k).copied());
+    let mut pairs = Decisions::default();
+    let mut outcomes = Vec::new();
+    for d in decisions {
+        let mut outcome = DecisionOutcome {
+            decision: d.clone(),
+            applied: false,
+            note: String::new(),
+        };
+        if d.kind == "pin" {
+            outcomes.push(outcome);
+            continue;
+        }
+        match (find(&d.a), find(&d.b)) {
+            (Some(a), Some(b)) => {
+                let list = if d.kind == "must-link" {
+                    &mut pairs.must_link
+                } else {
+                    &mut pairs.cannot_link
+                };
+                list.push((a, b));
+                outcome.applied = true;
+            }
+            (a, _) => {
+                let missing = if a.is_none() { &d.a } else { &d.b };
+                outcome.note = format!("{missing} is not among this run's records");
+            }
+        }
+        outcomes.push(outcome);
+    }
+    (pairs, outcomes)
+}
+
+/// The active id a golden id stands for now: itself, or the id it merged into (followed through
+/// every later merge).
+pub fn current_id(
+    id: &str,
+    active: &BTreeSet<&str>,
+    snap: &Snapshot,
+    changes: &[IdChange],
+) -> Option<String> {
+    let merged: HashMap<&str, &str> = changes
+        .iter()
+        .filter(|c| c.change == IdChangeKind::Merged)
+        .map(|c| (c.old_id.as_str(), c.new_id.as_str()))
+        .collect();
+    let mut id = id.to_string();
+    for _ in 0..64 {
+        if active.contains(id.as_str()) {
+            return Some(id);
+        }
+        let next = merged
+            .get(id.as_str())
+            .map(|s| s.to_string())
+            .or_else(|| snap.golden.get(&id).map(|g| g.successor.clone()))?;
+        if next.is_empty() {
+            return None;
+        }
+        id = next;
+    }
+    None
+}
+
+/// Check a decision given on the command line, and name an unknown record or id before storing.
+pub fn check(kind: &str, a: &str, b: &str) -> Result<()> {
+    check_decision(kind, a, b)?;
+    if kind == "pin" && !a.starts_with('G') {
+        bail!("pin: `{a}` is not a golden id (they look like G00000017)");
+    }
+    Ok(())
+}
+
+/// One row of `diff.csv`.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct DiffRow {
+    pub change: &'static str,
+    pub golden_id: String,
+    pub other_id: String,
+    pub source: String,
+    pub key: String,
+    pub field: String,
+    pub kind: String,
+    pub severity: String,
+}
+
+/// What this run changed, for diff.csv, summary.json and the store.
+pub struct Settled {
+    pub diff: Vec<DiffRow>,
+    pub counts: serde_json::Value,
+    pub change: Change,
+}
+
+/// Everything `settle` looks at.
+pub struct RunFacts<'a> {
+    pub snap: &'a Snapshot,
+    pub tables: &'a [SourceTable],
+    pub records: &'a [Record],
+    pub rows: &'a Rows,
+    pub fresh: &'a [bool],
+    pub cluster_of: &'a [u32],
+    pub ids: &'a Ids,
+    pub issues: &'a [Issue],
+    /// The stored form of each fresh record (see [`encode`]).
+    pub encoded: &'a [Option<String>],
+    pub scored: &'a [ScoredPair],
+    /// The pairs were all scored afresh (the stored ones are replaced).
+    pub rescored: bool,
+    pub model: String,
+}
+
+/// Compare this run with the store: the diff, its counts, and the change to write.
+pub fn settle(f: &RunFacts) -> Result<Settled> {
+    let snap = f.snap;
+    let first = snap.runs == 0;
+    let mut diff = Vec::new();
+    let mut change = Change {
+        run: snap.runs + 1,
+        pairs_replace: f.rescored,
+        ..Default::default()
+    };
+    // Records: new, changed, unchanged, deleted (or quarantined now).
+    let mut present: BTreeSet<(String, String)> = BTreeSet::new();
+    let (mut new, mut changed, mut unchanged) = (0usize, 0usize, 0usize);
+    for (i, r) in f.records.iter().enumerate() {
+        let id = f.rows.id(f.tables, r);
+        let golden = &f.ids.of_cluster[f.cluster_of[i] as usize];
+        let hash = &f.rows.hashes[r.source][r.row];
+        let stored = snap.records.get(&id);
+        let what = match stored {
+            None => Some("new_record"),
+            Some(s) if &s.hash != hash => Some("changed_record"),
+            Some(_) => None,
+        };
+        match what {
+            Some("new_record") => new += 1,
+            Some(_) => changed += 1,
+            None => unchanged += 1,
+        }
+        if let (Some(w), false) = (what, first) {
+            diff.push(diff_row(w, golden, "", &id));
+        }
+        let moved = stored.is_none_or(|s| &s.hash != hash || &s.golden_id != golden);
+        if moved || f.fresh[i] {
+            let data = match (stored.filter(|_| !f.fresh[i]), &f.encoded[i]) {
+                (Some(s), _) => s.data.clone(),
+                (None, Some(data)) => data.clone(),
+                (None, None) => bail!("record {} {} has no stored form", id.0, id.1),
+            };
+            change.records_upsert.push(StoredRecord {
+                source: id.0.clone(),
+                key: id.1.clone(),
+                hash: hash.clone(),
+                golden_id: golden.clone(),
+                data,
+            });
+        }
+        if f.fresh[i] {
+            change.pairs_drop.push(id.clone());
+        }
+        present.insert(id);
+    }
+    let quarantined: BTreeSet<(String, String)> = f
+        .tables
+        .iter()
+        .flat_map(|t| {
+            t.quarantined
+                .iter()
+                .map(|q| (t.name.clone(), q.key.clone()))
+        })
+        .collect();
+    let mut gone: Vec<&StoredRecord> = snap
+        .records
+        .values()
+        .filter(|s| !present.contains(&(s.source.clone(), s.key.clone())))
+        .collect();
+    gone.sort_by(|a, b| (&a.source, &a.key).cmp(&(&b.source, &b.key)));
+    for s in &gone {
+        let id = (s.source.clone(), s.key.clone());
+        let what = if quarantined.contains(&id) {
+            "quarantined_record"
+        } else {
+            "deleted_record"
+        };
+        diff.push(diff_row(what, &s.golden_id, "", &id));
+        change.records_delete.push(id.clone());
+        change.pairs_drop.push(id);
+    }
+    // Golden ids.
+    let mut golden_counts: BTreeMap<&str, usize> = BTreeMap::new();
+    for c in &f.ids.changes {
+        let state = match c.change {
+            IdChangeKind::New => GoldenState {
+                id: c.new_id.clone(),
+                active: true,
+                successor: String::new(),
+            },
+            IdChangeKind::Merged | IdChangeKind::Retired => GoldenState {
+                id: c.old_id.clone(),
+                active: false,
+                successor: c.new_id.clone(),
+            },
+            IdChangeKind::Split => {
+                *golden_counts.entry("split").or_default() += 1;
+                if !first {
+                    diff.push(DiffRow {
+                        change: "split_golden",
+                        golden_id: c.old_id.clone(),
+                        other_id: c.new_id.clone(),
+                        ..blank()
+                    });
+                }
+                continue;
+            }
+        };
+        *golden_counts.entry(c.change.as_str()).or_default() += 1;
+        change.golden_upsert.push(state);
+        if !first {
+            diff.push(DiffRow {
+                change: match c.change {
+                    IdChangeKind::New => "new_golden",
+                    IdChangeKind::Merged => "merged_golden",
+                    _ => "retired_golden",
+                },
+                golden_id: if c.change == IdChangeKind::New {
+                    c.new_id.clone()
+                } else {
+                    c.old_id.clone()
+                },
+                other_id: if c.change == IdChangeKind::Merged {
+                    c.new_id.clone()
+                } else {
+                    String::new()
+                },
+                ..blank()
+            });
+        }
+    }
+    // New ids that came from a split are new goldens too: make them active in the store.
+    let known: BTreeSet<&str> = change.golden_upsert.iter().map(|g| g.id.as_str()).collect();
+    let mut more = Vec::new();
+    for id in &f.ids.of_cluster {
+        if !snap.golden.contains_key(id) && !known.contains(id.as_str()) {
+            more.push(GoldenState {
+                id: id.clone(),
+                active: true,
+                successor: String::new(),
+            });
+        }
+    }
+    change.golden_upsert.extend(more);
+    let kept = f
+        .ids
+        .of_cluster
+        .iter()
+        .filter(|id| snap.golden.get(*id).is_some_and(|g| g.active))
+        .count();
+    // Issues.
+    let deleted: BTreeSet<(&str, &str)> = gone
+        .iter()
+        .map(|s| (s.source.as_str(), s.key.as_str()))
+        .collect();
+    let mut now: BTreeMap<IssueKey, String> = BTreeMap::new();
+    for i in f.issues {
+        now.insert(
+            (
+                i.source.clone(),
+                i.key.clone(),
+                i.field.clone(),
+                i.kind.clone(),
+            ),
+            i.severity.to_string(),
+        );
+    }
+    let (mut new_issues, mut fixed_issues) = (0usize, 0usize);
+    for (k, sev) in &now {
+        if !snap.issues.contains_key(k) {
+            new_issues += 1;
+            change.issues_insert.push((k.clone(), sev.clone()));
+            if !first {
+                diff.push(issue_row("new_issue", k, sev));
+            }
+        }
+    }
+    let mut old: Vec<(&IssueKey, &String)> = snap.issues.iter().collect();
+    old.sort();
+    for (k, sev) in old {
+        if !now.contains_key(k) {
+            change.issues_delete.push(k.clone());
+            if !deleted.contains(&(k.0.as_str(), k.1.as_str())) {
+                fixed_issues += 1;
+                diff.push(issue_row("fixed_issue", k, sev));
+            }
+        }
+    }
+    // Pairs.
+    let fresh_pair = |p: &&ScoredPair| f.rescored || f.fresh[p.a as usize] || f.fresh[p.b as usize];
+    for p in f.scored.iter().filter(fresh_pair) {
+        let (a, b) = (&f.records[p.a as usize], &f.records[p.b as usize]);
+        change.pairs_insert.push(StoredPair {
+            left: f.rows.id(f.tables, a),
+            right: f.rows.id(f.tables, b),
+            weight: p.weight,
+            probability: p.probability,
+            field_weights: serde_json::to_string(&p.field_weights)?,
+        });
+    }
+    change.meta = vec![
+        ("version", VERSION.to_string()),
+        ("next_id", f.ids.next.to_string()),
+        ("model", f.model.clone()),
+    ];
+    diff.sort();
+    let counts = serde_json::json!({
+        "run": change.run,
+        "incremental": !f.rescored,
+        "records": {"new": new, "changed": changed, "unchanged": unchanged, "deleted": gone.len()},
+        "golden": {
+            "kept": kept,
+            "new": golden_counts.get("new").copied().unwrap_or(0),
+            "merged": golden_counts.get("merged").copied().unwrap_or(0),
+            "split": golden_counts.get("split").copied().unwrap_or(0),
+            "retired": golden_counts.get("retired").copied().unwrap_or(0),
+        },
+        "issues": {"new": new_issues, "fixed": fixed_issues},
+    });
+    Ok(Settled {
+        diff,
+        counts,
+        change,
+    })
+}
+
+/// The stored form of a record: the normalized record and the issues normalization found in it.
+pub fn encode(r: &Record, issues: &[Issue]) -> String {
+    let data = StoredData {
+        record: r.clone(),
+        issues: issues
+            .iter()
+            .map(|i| StoredIssue {
+                field: i.field.clone(),
+                kind: i.kind.clone(),
+                severity: i.severity.to_string(),
+                value: i.value.clone(),
+                message: i.message.clone(),
+            })
+            .collect(),
+    };
+    serde_json::to_string(&data).expect("a record serializes")
+}
+
+fn blank() -> DiffRow {
+    DiffRow {
+        change: "",
+        golden_id: String::new(),
+        other_id: String::new(),
+        source: String::new(),
+        key: String::new(),
+        field: String::new(),
+        kind: String::new(),
+        severity: String::new(),
+    }
+}
+
+fn diff_row(change: &'static str, golden: &str, other: &str, id: &(String, String)) -> DiffRow {
+    DiffRow {
+        change,
+        golden_id: golden.to_string(),
+        other_id: other.to_string(),
+        source: id.0.clone(),
+        key: id.1.clone(),
+        ..blank()
+    }
+}
+
+fn issue_row(change: &'static str, k: &IssueKey, severity: &str) -> DiffRow {
+    DiffRow {
+        change,
+        source: k.0.clone(),
+        key: k.1.clone(),
+        field: k.2.clone(),
+        kind: k.3.clone(),
+        severity: severity.to_string(),
+        ..blank()
+    }
+}

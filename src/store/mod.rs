@@ -1,0 +1,728 @@
+//! Store: the state kept across runs — golden ids and their history, every record's content hash
+//! and normalized form, the trained model and the scored pairs, the issues of the last run and the
+//! steward's decisions.
+//!
+//! Two back ends hold the same schema: an embedded SQLite file (`--state FILE`, the default) and a
+//! PostgreSQL database (`[state] url = "postgres://…"` in the job). Both speak the same portable SQL
+//! through [`Db`]; only opening, locking and value conversion differ.
+//!
+//! A run opens one transaction when it starts (which also keeps a second run on the same store
+//! waiting) and commits it only after every output file is written: a run killed at any point
+//! leaves the store exactly as it was, and re-running it gives what an uninterrupted run gives.
+
+mod ids;
+mod postgres;
+mod sqlite;
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+use anyhow::{bail, Context, Result};
+
+pub use ids::{assign_ids, format_id, IdChange, IdChangeKind, Ids};
+
+/// Where the state lives.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Target {
+    Sqlite(PathBuf),
+    Postgres(String),
+}
+
+impl Target {
+    /// A PostgreSQL URL (`postgres://` or `postgresql://`), else a SQLite file path.
+    pub fn parse(text: &str) -> Target {
+        if text.starts_with("postgres://") || text.starts_with("postgresql://") {
+            Target::Postgres(text.to_string())
+        } else {
+            Target::Sqlite(PathBuf::from(text))
+        }
+    }
+
+    /// How the target is named in messages and summary.json (a URL without its password).
+    pub fn display(&self) -> String {
+        match self {
+            Target::Sqlite(p) => p.display().to_string(),
+            Target::Postgres(url) => postgres::without_password(url),
+        }
+    }
+}
+
+/// A value bound to or read from a statement.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Val {
+    Text(String),
+    Int(i64),
+    Real(f64),
+}
+
+impl Val {
+    pub fn text(&self) -> &str {
+        match self {
+            Val::Text(t) => t,
+            _ => "",
+        }
+    }
+
+    pub fn int(&self) -> i64 {
+        match self {
+            Val::Int(i) => *i,
+            _ => 0,
+        }
+    }
+
+    pub fn real(&self) -> f64 {
+        match self {
+            Val::Real(r) => *r,
+            _ => 0.0,
+        }
+    }
+}
+
+impl From<&str> for Val {
+    fn from(s: &str) -> Val {
+        Val::Text(s.to_string())
+    }
+}
+
+impl From<String> for Val {
+    fn from(s: String) -> Val {
+        Val::Text(s)
+    }
+}
+
+impl From<i64> for Val {
+    fn from(i: i64) -> Val {
+        Val::Int(i)
+    }
+}
+
+impl From<f64> for Val {
+    fn from(r: f64) -> Val {
+        Val::Real(r)
+    }
+}
+
+/// The type of a column read back.
+#[derive(Debug, Clone, Copy)]
+pub enum Kind {
+    Text,
+    Int,
+    Real,
+}
+
+/// What a back end does: run portable SQL (`$1`-style parameters) and own the transaction.
+pub trait Db {
+    fn execute(&mut self, sql: &str, params: &[Val]) -> Result<()>;
+    fn query(&mut self, sql: &str, params: &[Val], kinds: &[Kind]) -> Result<Vec<Vec<Val>>>;
+    /// Start the run's transaction, waiting for any other run on the same store to finish.
+    fn begin(&mut self) -> Result<()>;
+    fn commit(&mut self) -> Result<()>;
+}
+
+const SCHEMA: &[&str] = &[
+    "CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS runs (run BIGINT PRIMARY KEY, finished TEXT NOT NULL, input TEXT NOT NULL, summary TEXT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS records (source TEXT NOT NULL, key TEXT NOT NULL, hash TEXT NOT NULL, golden_id TEXT NOT NULL, data TEXT NOT NULL, run BIGINT NOT NULL, PRIMARY KEY (source, key))",
+    "CREATE TABLE IF NOT EXISTS golden (golden_id TEXT PRIMARY KEY, status TEXT NOT NULL, successor TEXT NOT NULL, issued_run BIGINT NOT NULL, changed_run BIGINT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS pairs (left_source TEXT NOT NULL, left_key TEXT NOT NULL, right_source TEXT NOT NULL, right_key TEXT NOT NULL, weight DOUBLE PRECISION NOT NULL, probability DOUBLE PRECISION NOT NULL, field_weights TEXT NOT NULL, PRIMARY KEY (left_source, left_key, right_source, right_key))",
+    "CREATE INDEX IF NOT EXISTS pairs_right ON pairs (right_source, right_key)",
+    "CREATE TABLE IF NOT EXISTS issues (source TEXT NOT NULL, key TEXT NOT NULL, field TEXT NOT NULL, kind TEXT NOT NULL, severity TEXT NOT NULL, PRIMARY KEY (source, key, field, kind))",
+    "CREATE TABLE IF NOT EXISTS decisions (decision BIGINT PRIMARY KEY, kind TEXT NOT NULL, a TEXT NOT NULL, b TEXT NOT NULL, value TEXT NOT NULL, made TEXT NOT NULL)",
+];
+
+/// A record as the store knows it: `(source, key)` is its identity across runs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredRecord {
+    pub source: String,
+    pub key: String,
+    pub hash: String,
+    pub golden_id: String,
+    /// The normalized record and the issues normalization found, as JSON.
+    pub data: String,
+}
+
+/// A golden id's history: `active`, or `retired` with the id that took over its records.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GoldenState {
+    pub id: String,
+    pub active: bool,
+    pub successor: String,
+}
+
+/// A scored pair between two stored records.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredPair {
+    pub left: (String, String),
+    pub right: (String, String),
+    pub weight: f64,
+    pub probability: f64,
+    pub field_weights: String,
+}
+
+/// `(source, key, field, kind)` of an issue, with its severity.
+pub type IssueKey = (String, String, String, String);
+
+/// A steward's decision, as stored.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredDecision {
+    pub number: i64,
+    pub kind: String,
+    pub a: String,
+    pub b: String,
+    pub value: String,
+    pub made: String,
+}
+
+/// Everything the store held when the run began.
+#[derive(Debug, Default)]
+pub struct Snapshot {
+    pub runs: i64,
+    /// The steward version that wrote the records (normalized forms of another version are not
+    /// reused).
+    pub version: String,
+    pub next_id: u64,
+    pub model: Option<String>,
+    pub records: HashMap<(String, String), StoredRecord>,
+    pub golden: HashMap<String, GoldenState>,
+    pub pairs: Vec<StoredPair>,
+    pub issues: HashMap<IssueKey, String>,
+    pub decisions: Vec<StoredDecision>,
+}
+
+/// What one run writes, all in its one transaction.
+#[derive(Debug, Default)]
+pub struct Change {
+    pub run: i64,
+    pub finished: String,
+    pub input: String,
+    pub summary: String,
+    pub meta: Vec<(&'static str, String)>,
+    pub records_upsert: Vec<StoredRecord>,
+    pub records_delete: Vec<(String, String)>,
+    pub golden_upsert: Vec<GoldenState>,
+    /// Drop every stored pair first (a run that scored all pairs afresh).
+    pub pairs_replace: bool,
+    /// Records whose stored pairs are dropped (changed or deleted records).
+    pub pairs_drop: Vec<(String, String)>,
+    pub pairs_insert: Vec<StoredPair>,
+    pub issues_insert: Vec<(IssueKey, String)>,
+    pub issues_delete: Vec<IssueKey>,
+}
+
+/// An open store, inside the transaction of the current run.
+pub struct Store {
+    db: Box<dyn Db>,
+    pub target: Target,
+}
+
+impl Store {
+    /// Open (creating when needed) the store and begin the run's transaction.
+    pub fn open(target: &Target) -> Result<Store> {
+        let mut db: Box<dyn Db> = match target {
+            Target::Sqlite(path) => Box::new(sqlite::Sqlite::open(path)?),
+            Target::Postgres(url) => Box::new(postgres::Postgres::connect(url)?),
+        };
+        for statement in SCHEMA {
+            db.execute(statement, &[])
+                .with_context(|| format!("cannot set up the state store {}", target.display()))?;
+        }
+        db.begin()?;
+        Ok(Store {
+            db,
+            target: target.clone(),
+        })
+    }
+
+    pub fn load(&mut self) -> Result<Snapshot> {
+        let mut snap = Snapshot::default();
+        let meta = self.rows("SELECT name, value FROM meta", &[Kind::Text, Kind::Text])?;
+        for row in meta {
+            match row[0].text() {
+                "version" => snap.version = row[1].text().to_string(),
+                "next_id" => snap.next_id = row[1].text().parse().unwrap_or(1),
+                "model" => snap.model = Some(row[1].text().to_string()),
+                _ => {}
+            }
+        }
+        snap.next_id = snap.next_id.max(1);
+        snap.runs = self.rows("SELECT COUNT(*) FROM runs", &[Kind::Int])?[0][0].int();
+        let text5 = [Kind::Text; 5];
+        for row in self.rows(
+            "SELECT source, key, hash, golden_id, data FROM records",
+            &text5,
+        )? {
+            let mut row = row.into_iter().map(|v| match v {
+                Val::Text(t) => t,
+                _ => String::new(),
+            });
+            let mut next = || row.next().unwrap_or_default();
+            let r = StoredRecord {
+                source: next(),
+                key: next(),
+                hash: next(),
+                golden_id: next(),
+                data: next(),
+            };
+            snap.records.insert((r.source.clone(), r.key.clone()), r);
+        }
+        for row in self.rows(
+            "SELECT golden_id, status, successor FROM golden",
+            &[Kind::Text; 3],
+        )? {
+            let g = GoldenState {
+                id: row[0].text().to_string(),
+                active: row[1].text() == "active",
+                successor: row[2].text().to_string(),
+            };
+            snap.golden.insert(g.id.clone(), g);
+        }
+        let kinds = [
+            Kind::Text,
+            Kind::Text,
+            Kind::Text,
+            Kind::Text,
+            Kind::Real,
+            Kind::Real,
+            Kind::Text,
+        ];
+        for row in self.rows(
+            "SELECT left_source, left_key, right_source, right_key, weight, probability, field_weights FROM pairs",
+            &kinds,
+        )? {
+            snap.pairs.push(StoredPair {
+                left: (row[0].text().into(), row[1].text().into()),
+                right: (row[2].text().into(), row[3].text().into()),
+                weight: row[4].real(),
+                probability: row[5].real(),
+                field_weights: row[6].text().into(),
+            });
+        }
+        for row in self.rows(
+            "SELECT source, key, field, kind, severity FROM issues",
+            &text5,
+        )? {
+            let t = |i: usize| row[i].text().to_string();
+            snap.issues.insert((t(0), t(1), t(2), t(3)), t(4));
+        }
+        snap.decisions = self.decisions()?;
+        Ok(snap)
+    }
+
+    pub fn decisions(&mut self) -> Result<Vec<StoredDecision>> {
+        let kinds = [
+            Kind::Int,
+            Kind::Text,
+            Kind::Text,
+            Kind::Text,
+            Kind::Text,
+            Kind::Text,
+        ];
+        Ok(self
+            .rows(
+                "SELECT decision, kind, a, b, value, made FROM decisions ORDER BY decision",
+                &kinds,
+            )?
+            .into_iter()
+            .map(|row| StoredDecision {
+                number: row[0].int(),
+                kind: row[1].text().into(),
+                a: row[2].text().into(),
+                b: row[3].text().into(),
+                value: row[4].text().into(),
+                made: row[5].text().into(),
+            })
+            .collect())
+    }
+
+    /// Record a decision (numbered after the last one) and commit.
+    pub fn add_decision(&mut self, kind: &str, a: &str, b: &str, value: &str) -> Result<i64> {
+        let last = self.rows("SELECT MAX(decision) FROM decisions", &[Kind::Int])?;
+        let number = last.first().map_or(0, |r| r[0].int()) + 1;
+        let made = chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string();
+        self.db.execute(
+            "INSERT INTO decisions (decision, kind, a, b, value, made) VALUES ($1, $2, $3, $4, $5, $6)",
+            &[number.into(), kind.into(), a.into(), b.into(), value.into(), made.into()],
+        )?;
+        self.db.commit()?;
+        Ok(number)
+    }
+
+    /// Remove a decision by its number and commit; false when there was none.
+    pub fn remove_decision(&mut self, number: i64) -> Result<bool> {
+        let n = self.db.query(
+            "SELECT COUNT(*) FROM decisions WHERE decision = $1",
+            &[number.into()],
+            &[Kind::Int],
+        )?[0][0]
+            .int();
+        if n == 0 {
+            return Ok(false);
+        }
+        self.db.execute(
+            "DELETE FROM decisions WHERE decision = $1",
+            &[number.into()],
+        )?;
+        self.db.commit()?;
+        Ok(true)
+    }
+
+    fn rows(&mut self, sql: &str, kinds: &[Kind]) -> Result<Vec<Vec<Val>>> {
+        self.db
+            .query(sql, &[], kinds)
+            .with_context(|| format!("cannot read the state store {}", self.target.display()))
+    }
+
+    /// Write the run's changes and commit: the one moment the store changes.
+    pub fn save(mut self, change: Change) -> Result<()> {
+        self.write(&change)
+            .with_context(|| format!("cannot write the state store {}", self.target.display()))?;
+        if let Some(ms) = std::env::var("STEWARD_HOLD_BEFORE_COMMIT_MS")
+            .ok()
+            .and_then(|v| v.parse::<u64>().ok())
+        {
+            // A pause with the run's writes made but not committed, so that tests can kill the
+            // process exactly there and check that nothing of the run remains.
+            eprintln!("state: run {} written, not committed", change.run);
+            std::thread::sleep(std::time::Duration::from_millis(ms));
+        }
+        self.db.commit()
+    }
+
+    fn write(&mut self, c: &Change) -> Result<()> {
+        let db = self.db.as_mut();
+        let mut meta: Vec<Vec<Val>> = c
+            .meta
+            .iter()
+            .map(|(k, v)| vec![(*k).into(), v.clone().into()])
+            .collect();
+        meta.sort_by(|a, b| a[0].text().cmp(b[0].text()));
+        insert(
+            db,
+            "meta",
+            &["name", "value"],
+            meta,
+            "ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+        )?;
+        delete_keys(db, "records", &["source", "key"], &c.records_delete)?;
+        let records = c
+            .records_upsert
+            .iter()
+            .map(|r| {
+                vec![
+                    r.source.clone().into(),
+                    r.key.clone().into(),
+                    r.hash.clone().into(),
+                    r.golden_id.clone().into(),
+                    r.data.clone().into(),
+                    c.run.into(),
+                ]
+            })
+            .collect();
+        insert(
+            db,
+            "records",
+            &["source", "key", "hash", "golden_id", "data", "run"],
+            records,
+            "ON CONFLICT (source, key) DO UPDATE SET hash = excluded.hash, golden_id = excluded.golden_id, data = excluded.data, run = excluded.run",
+        )?;
+        let golden = c
+            .golden_upsert
+            .iter()
+            .map(|g| {
+                vec![
+                    g.id.clone().into(),
+                    (if g.active { "active" } else { "retired" }).into(),
+                    g.successor.clone().into(),
+                    c.run.into(),
+                    c.run.into(),
+                ]
+            })
+            .collect();
+        insert(
+            db,
+            "golden",
+            &["golden_id", "status", "successor", "issued_run", "changed_run"],
+            golden,
+            "ON CONFLICT (golden_id) DO UPDATE SET status = excluded.status, successor = excluded.successor, changed_run = excluded.changed_run",
+        )?;
+        if c.pairs_replace {
+            db.execute("DELETE FROM pairs", &[])?;
+        }
+        delete_keys(db, "pairs", &["left_source", "left_key"], &c.pairs_drop)?;
+        delete_keys(db, "pairs", &["right_source", "right_key"], &c.pairs_drop)?;
+        let pairs = c
+            .pairs_insert
+            .iter()
+            .map(|p| {
+                vec![
+                    p.left.0.clone().into(),
+                    p.left.1.clone().into(),
+                    p.right.0.clone().into(),
+                    p.right.1.clone().into(),
+                    p.weight.into(),
+                    p.probability.into(),
+                    p.field_weights.clone().into(),
+                ]
+            })
+            .collect();
+        insert(
+            db,
+            "pairs",
+            &[
+                "left_source",
+                "left_key",
+                "right_source",
+                "right_key",
+                "weight",
+                "probability",
+                "field_weights",
+            ],
+            pairs,
+            "ON CONFLICT (left_source, left_key, right_source, right_key) DO UPDATE SET weight = excluded.weight, probability = excluded.probability, field_weights = excluded.field_weights",
+        )?;
+        let gone: Vec<Vec<Val>> = c
+            .issues_delete
+            .iter()
+            .map(|k| issue_key_vals(k).to_vec())
+            .collect();
+        delete_rows(db, "issues", &["source", "key", "field", "kind"], gone)?;
+        let issues = c
+            .issues_insert
+            .iter()
+            .map(|(k, severity)| {
+                let mut row = issue_key_vals(k).to_vec();
+                row.push(severity.clone().into());
+                row
+            })
+            .collect();
+        insert(
+            db,
+            "issues",
+            &["source", "key", "field", "kind", "severity"],
+            issues,
+            "ON CONFLICT (source, key, field, kind) DO UPDATE SET severity = excluded.severity",
+        )?;
+        db.execute(
+            "INSERT INTO runs (run, finished, input, summary) VALUES ($1, $2, $3, $4)",
+            &[
+                c.run.into(),
+                c.finished.clone().into(),
+                c.input.clone().into(),
+                c.summary.clone().into(),
+            ],
+        )
+    }
+}
+
+fn issue_key_vals(k: &IssueKey) -> [Val; 4] {
+    [
+        k.0.clone().into(),
+        k.1.clone().into(),
+        k.2.clone().into(),
+        k.3.clone().into(),
+    ]
+}
+
+/// Parameters per statement: well below the limits of both back ends.
+const PARAMS_PER_STATEMENT: usize = 20_000;
+
+/// Multi-row `INSERT … VALUES (…), (…) <tail>`, in chunks.
+fn insert(
+    db: &mut dyn Db,
+    table: &str,
+    columns: &[&str],
+    rows: Vec<Vec<Val>>,
+    tail: &str,
+) -> Result<()> {
+    in_chunks(db, columns, rows, |values| {
+        format!(
+            "INSERT INTO {table} ({}) VALUES {values} {tail}",
+            columns.join(", ")
+        )
+    })
+}
+
+fn delete_keys(
+    db: &mut dyn Db,
+    table: &str,
+    columns: &[&str],
+    keys: &[(String, String)],
+) -> Result<()> {
+    let rows = keys
+        .iter()
+        .map(|(a, b)| vec![a.clone().into(), b.clone().into()])
+        .collect();
+    delete_rows(db, table, columns, rows)
+}
+
+/// `DELETE … WHERE (c1, c2, …) IN ((…), (…))`, in chunks.
+fn delete_rows(db: &mut dyn Db, table: &str, columns: &[&str], rows: Vec<Vec<Val>>) -> Result<()> {
+    in_chunks(db, columns, rows, |values| {
+        format!(
+            "DELETE FROM {table} WHERE ({}) IN ({values})",
+            columns.join(", ")
+        )
+    })
+}
+
+/// Run `statement(placeholders)` over `rows`, as many rows a statement as the parameters allow.
+fn in_chunks(
+    db: &mut dyn Db,
+    columns: &[&str],
+    rows: Vec<Vec<Val>>,
+    statement: impl Fn(&str) -> String,
+) -> Result<()> {
+    let per = (PARAMS_PER_STATEMENT / columns.len()).max(1);
+    for chunk in rows.chunks(per) {
+        let sql = statement(&placeholders(chunk.len(), columns.len()));
+        let params: Vec<Val> = chunk.iter().flatten().cloned().collect();
+        db.execute(&sql, &params)?;
+    }
+    Ok(())
+}
+
+/// A row of a back end's result, read cell by cell (NULL reads as empty / zero).
+pub trait Cells {
+    fn text(&self, i: usize) -> Result<Option<String>>;
+    fn int(&self, i: usize) -> Result<Option<i64>>;
+    fn real(&self, i: usize) -> Result<Option<f64>>;
+}
+
+/// The values of a row, column by column in the given kinds.
+fn read_row(cells: &impl Cells, kinds: &[Kind]) -> Result<Vec<Val>> {
+    kinds
+        .iter()
+        .enumerate()
+        .map(|(i, kind)| {
+            Ok(match kind {
+                Kind::Text => Val::Text(cells.text(i)?.unwrap_or_default()),
+                Kind::Int => Val::Int(cells.int(i)?.unwrap_or_default()),
+                Kind::Real => Val::Real(cells.real(i)?.unwrap_or_default()),
+            })
+        })
+        .collect()
+}
+
+/// `($1, $2), ($3, $4)` for 2 rows of 2 columns.
+fn placeholders(rows: usize, columns: usize) -> String {
+    let mut out = String::with_capacity(rows * columns * 6);
+    for r in 0..rows {
+        if r > 0 {
+            out.push_str(", ");
+        }
+        out.push('(');
+        for c in 0..columns {
+            if c > 0 {
+                out.push_str(", ");
+            }
+            out.push('$');
+            out.push_str(&(r * columns + c + 1).to_string());
+        }
+        out.push(')');
+    }
+    out
+}
+
+/// The content hash of a row: its source's columns (name and mapped field), its key and values.
+/// A row whose hash is unchanged since the last run is not normalized, blocked or compared again.
+pub fn content_hash(columns: &[String], key: &str, values: &[String]) -> String {
+    let mut h = blake3::Hasher::new();
+    for c in columns {
+        h.update(c.as_bytes());
+        h.update(&[0x1f]);
+    }
+    h.update(&[0x1e]);
+    h.update(key.as_bytes());
+    for v in values {
+        h.update(&[0x1f]);
+        h.update(v.as_bytes());
+    }
+    h.finalize().to_hex()[..32].to_string()
+}
+
+/// Store keys of a source's records: the record key, with `#2`, `#3` … appended to a key that
+/// repeats within the source (in file order), so that every record has its own identity.
+pub fn store_keys<'a>(keys: impl Iterator<Item = &'a str>) -> Vec<String> {
+    let mut seen: HashMap<&str, usize> = HashMap::new();
+    keys.map(|k| {
+        let n = seen.entry(k).or_default();
+        *n += 1;
+        if *n == 1 {
+            k.to_string()
+        } else {
+            format!("{k}#{n}")
+        }
+    })
+    .collect()
+}
+
+/// Check the kind of a decision and its operands' shape, with a message that says what to write.
+pub fn check_decision(kind: &str, a: &str, b: &str) -> Result<()> {
+    match kind {
+        "must-link" | "cannot-link" => {
+            for side in [a, b] {
+                if split_record(side).is_none() {
+                    bail!("{kind}: `{side}` is not a record; write SOURCE:KEY, e.g. erp_customers.csv:KH000123");
+                }
+            }
+            if a == b {
+                bail!("{kind}: a record and itself");
+            }
+        }
+        "pin" => {
+            if a.is_empty() {
+                bail!("pin: name the golden id (e.g. G00000017)");
+            }
+            if crate::survive::Field::from_column(b).is_none() {
+                bail!("pin: `{b}` is not a golden field (name, mobile, address, credit_limit, …)");
+            }
+        }
+        other => bail!("unknown decision `{other}`: use must-link, cannot-link or pin"),
+    }
+    Ok(())
+}
+
+/// `SOURCE:KEY` → (source, key); the source is a file name, so the first `:` after it splits.
+pub fn split_record(text: &str) -> Option<(&str, &str)> {
+    let (s, k) = text.split_once(':')?;
+    (!s.is_empty() && !k.is_empty()).then_some((s, k))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholders_number_rows_then_columns() {
+        assert_eq!(placeholders(2, 2), "($1, $2), ($3, $4)");
+        assert_eq!(placeholders(1, 3), "($1, $2, $3)");
+    }
+
+    #[test]
+    fn repeated_keys_get_their_occurrence() {
+        let keys = store_keys(["a", "b", "a", "a"].into_iter());
+        assert_eq!(keys, ["a", "b", "a#2", "a#3"]);
+    }
+
+    #[test]
+    fn hash_depends_on_columns_key_and_values() {
+        let cols = vec!["姓名:name".to_string()];
+        let h = content_hash(&cols, "1", &["张伟".into()]);
+        assert_eq!(h, content_hash(&cols, "1", &["张伟".into()]));
+        assert_ne!(h, content_hash(&cols, "1", &["张玮".into()]));
+        assert_ne!(h, content_hash(&cols, "2", &["张伟".into()]));
+        assert_ne!(h, content_hash(&["姓名:".into()], "1", &["张伟".into()]));
+    }
+
+    #[test]
+    fn targets() {
+        assert_eq!(
+            Target::parse("postgres://u:secret@localhost/db").display(),
+            "postgres://u@localhost/db"
+        );
+        assert_eq!(
+            Target::parse("state.db"),
+            Target::Sqlite(PathBuf::from("state.db"))
+        );
+    }
+}

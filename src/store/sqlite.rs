@@ -1,0 +1,99 @@
+//! The SQLite back end: one file, WAL journal, opened by the run that holds its write lock.
+//!
+//! `BEGIN IMMEDIATE` takes the write lock when the run starts, so two runs on one file never
+//! interleave; a second one waits (up to a minute) for the first to commit.
+
+use std::path::Path;
+use std::time::Duration;
+
+use anyhow::{Context, Result};
+use rusqlite::types::{ToSqlOutput, ValueRef};
+use rusqlite::{params_from_iter, Connection, ToSql};
+
+use super::{read_row, Cells, Db, Kind, Val};
+
+pub struct Sqlite {
+    conn: Connection,
+}
+
+impl ToSql for Val {
+    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+        Ok(match self {
+            Val::Text(t) => ToSqlOutput::Borrowed(ValueRef::Text(t.as_bytes())),
+            Val::Int(i) => ToSqlOutput::Borrowed(ValueRef::Integer(*i)),
+            Val::Real(r) => ToSqlOutput::Borrowed(ValueRef::Real(*r)),
+        })
+    }
+}
+
+impl Cells for rusqlite::Row<'_> {
+    fn text(&self, i: usize) -> Result<Option<String>> {
+        Ok(self.get(i)?)
+    }
+    fn int(&self, i: usize) -> Result<Option<i64>> {
+        Ok(self.get(i)?)
+    }
+    fn real(&self, i: usize) -> Result<Option<f64>> {
+        Ok(self.get(i)?)
+    }
+}
+
+impl Sqlite {
+    pub fn open(path: &Path) -> Result<Sqlite> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).with_context(|| {
+                format!(
+                    "cannot create the folder of the state file {}",
+                    path.display()
+                )
+            })?;
+        }
+        let conn = Connection::open(path).with_context(|| {
+            format!(
+                "cannot open the state file {} (give a writable SQLite file path)",
+                path.display()
+            )
+        })?;
+        conn.busy_timeout(Duration::from_secs(60))?;
+        conn.pragma_update(None, "journal_mode", "WAL")
+            .with_context(|| format!("{} is not a SQLite state file", path.display()))?;
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        Ok(Sqlite { conn })
+    }
+}
+
+/// `$1` → `?1`: SQLite takes `$NAME` parameters too, but looks each one up by name, which makes a
+/// statement of thousands of parameters quadratic; `?NNN` is a plain index. The store's SQL holds
+/// no `$` but in parameters.
+fn numbered(sql: &str) -> String {
+    sql.replace('$', "?")
+}
+
+impl Db for Sqlite {
+    fn execute(&mut self, sql: &str, params: &[Val]) -> Result<()> {
+        let mut statement = self.conn.prepare(&numbered(sql))?;
+        statement.execute(params_from_iter(params.iter()))?;
+        Ok(())
+    }
+
+    fn query(&mut self, sql: &str, params: &[Val], kinds: &[Kind]) -> Result<Vec<Vec<Val>>> {
+        let mut statement = self.conn.prepare(&numbered(sql))?;
+        let mut rows = statement.query(params_from_iter(params.iter()))?;
+        let mut out = Vec::new();
+        while let Some(row) = rows.next()? {
+            out.push(read_row(row, kinds)?);
+        }
+        Ok(out)
+    }
+
+    fn begin(&mut self) -> Result<()> {
+        self.conn
+            .execute_batch("BEGIN IMMEDIATE")
+            .context("the state file is locked by another run")
+    }
+
+    fn commit(&mut self) -> Result<()> {
+        self.conn.execute_batch("COMMIT")?;
+        Ok(())
+    }
+}
