@@ -20,13 +20,22 @@ done
 python3 benches/perturb.py "$set_dir" "$work/next" >"$work/perturb.json"
 echo "perturbation: $(cat "$work/perturb.json")"
 
-seconds() { python3 -c 'import sys, time; t = time.monotonic(); import subprocess; subprocess.run(sys.argv[1:], check=True, stdout=subprocess.DEVNULL); print(f"{time.monotonic() - t:.2f}")' "$@"; }
+# Wall and CPU (user + system) seconds of one run: on a shared machine the CPU time is the steadier
+# figure.
+seconds() {
+  python3 - "$@" <<'PY'
+import resource, subprocess, sys, time
+t = time.monotonic()
+subprocess.run(sys.argv[1:], check=True, stdout=subprocess.DEVNULL)
+r = resource.getrusage(resource.RUSAGE_CHILDREN)
+print(f"{time.monotonic() - t:.2f} {r.ru_utime + r.ru_stime:.2f}")
+PY
+}
 
-t_first=$(seconds "$steward" run "$work/base" --out "$work/o1" --state "$work/state.db")
-t_same=$(seconds "$steward" run "$work/base" --out "$work/o2" --state "$work/state.db")
-cp "$work/state.db" "$work/state-before-change.db"
-t_incr=$(seconds "$steward" run "$work/next/sources" --out "$work/o3" --state "$work/state.db")
-t_full=$(seconds "$steward" run "$work/next/sources" --out "$work/o4")
+read -r t_first c_first < <(seconds "$steward" run "$work/base" --out "$work/o1" --state "$work/state.db")
+read -r t_same c_same < <(seconds "$steward" run "$work/base" --out "$work/o2" --state "$work/state.db")
+read -r t_incr c_incr < <(seconds "$steward" run "$work/next/sources" --out "$work/o3" --state "$work/state.db")
+read -r t_full c_full < <(seconds "$steward" run "$work/next/sources" --out "$work/o4")
 
 python3 - "$work" <<'PY'
 import csv, json, sys
@@ -65,5 +74,6 @@ for o, what in (("o3", "incremental"), ("o4", "full")):
     print(f"{what:12} pairwise P {pw['precision']:.5f} R {pw['recall']:.5f} F1 {pw['f1']:.5f}; "
           f"exact clusters {s['exact_entity_clusters']:.5f}")
 PY
-echo "time: first run ${t_first}s, same sources ${t_same}s, 1%+1% incremental ${t_incr}s, full run ${t_full}s"
-python3 -c "import sys; print(f'incremental speed-up: {float(sys.argv[1]) / float(sys.argv[2]):.1f}x')" "$t_full" "$t_incr"
+echo "wall: first run ${t_first}s, same sources ${t_same}s, 1%+1% incremental ${t_incr}s, full run ${t_full}s"
+echo "cpu:  first run ${c_first}s, same sources ${c_same}s, 1%+1% incremental ${c_incr}s, full run ${c_full}s"
+python3 -c "import sys; a = [float(x) for x in sys.argv[1:]]; print(f'incremental speed-up: {a[0] / a[1]:.1f}x wall, {a[2] / a[3]:.1f}x cpu')" "$t_full" "$t_incr" "$c_full" "$c_incr"

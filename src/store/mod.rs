@@ -555,11 +555,13 @@ fn delete_keys(
     delete_rows(db, table, columns, rows)
 }
 
-/// `DELETE … WHERE (c1, c2, …) IN ((…), (…))`, in chunks.
+/// `DELETE … WHERE (c1, c2, …) IN (VALUES (…), (…))`, in chunks. A `VALUES` list, not a bare
+/// list of rows: PostgreSQL turns the latter into one nested expression that exhausts its stack
+/// at a few thousand rows, and joins against the former.
 fn delete_rows(db: &mut dyn Db, table: &str, columns: &[&str], rows: Vec<Vec<Val>>) -> Result<()> {
     in_chunks(db, columns, rows, |values| {
         format!(
-            "DELETE FROM {table} WHERE ({}) IN ({values})",
+            "DELETE FROM {table} WHERE ({}) IN (VALUES {values})",
             columns.join(", ")
         )
     })
