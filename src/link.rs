@@ -48,6 +48,7 @@ fn score_and_cluster(
         .par_iter()
         .zip(vectors)
         .filter_map(|(&(a, b), v)| {
+            crate::progress::tick(1);
             let tf = freq.u(records, a as usize, b as usize, v);
             let weight = model.log2_odds(v, Some(&tf));
             let p = probability(weight);
@@ -81,16 +82,22 @@ fn score_and_cluster(
 pub fn link(records: &[Record]) -> Linkage {
     // Blocking gives test records no keys, so they take part in no pair.
     let (pairs, blocking) = candidate_pairs(records, &default_rules());
+    crate::progress::stage("compare", pairs.len() as u64);
     let vectors: Vec<Vector> = pairs
         .par_iter()
-        .map(|&(a, b)| compare(&records[a as usize], &records[b as usize]))
+        .map(|&(a, b)| {
+            crate::progress::tick(1);
+            compare(&records[a as usize], &records[b as usize])
+        })
         .collect();
     let u = estimate_u(records, 0x0005_EED0_F57E_3A4D);
     let n = records.iter().filter(|r| !r.is_test).count() as f64;
     let model = Model::train(&vectors, u, n * (n - 1.0) / 2.0);
+    crate::progress::stage("score", 2 * pairs.len() as u64);
     // Two passes: the first clustering tells whose records a name's count should leave out.
     let first = ValueFrequency::new(records, None);
     let (_, clustering) = score_and_cluster(records, &pairs, &vectors, &model, &first);
+    drop(first);
     let second = ValueFrequency::new(records, Some(clustering.cluster_of.clone()));
     let (scored, clustering) = score_and_cluster(records, &pairs, &vectors, &model, &second);
     Linkage {

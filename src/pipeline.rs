@@ -12,6 +12,7 @@ use crate::config::Plan;
 use crate::ingest::{read_source, IngestError};
 use crate::link::{link, MATCH_PROBABILITY};
 use crate::normalize::record::{normalize_table, Normalized, Rules};
+use crate::progress;
 use crate::record::{Issue, SourceTable};
 use crate::report;
 use crate::survive::{golden_id, survive, Field};
@@ -59,6 +60,10 @@ pub fn run(input: &Path, plan: Plan, options: &RunOptions) -> Result<RunOutcome>
         }
     }
     let stage = Instant::now();
+    progress::stage(
+        "normalize",
+        tables.iter().map(|t| t.records.len() as u64).sum(),
+    );
     let normalized: Vec<Normalized> = tables
         .par_iter()
         .enumerate()
@@ -80,16 +85,8 @@ pub fn run(input: &Path, plan: Plan, options: &RunOptions) -> Result<RunOutcome>
         &linkage.clustering.cluster_of,
     ));
     let link_ms = stage.elapsed().as_millis();
-    // Golden ids follow the clusters' first records, in the order of sources (by file name) and
-    // rows, so the same inputs always give the same ids.
-    let mut golden: Vec<Vec<String>> = tables
-        .iter()
-        .map(|t| Vec::with_capacity(t.records.len()))
-        .collect();
-    for (r, c) in records.iter().zip(&linkage.clustering.cluster_of) {
-        golden[r.source].push(golden_id(*c));
-    }
     let stage = Instant::now();
+    progress::stage("survive", linkage.clustering.clusters as u64);
     let names: Vec<String> = tables.iter().map(|t| t.name.clone()).collect();
     let pinned = pinned_trust(&plan, &names);
     let survivorship = survive(
@@ -102,11 +99,25 @@ pub fn run(input: &Path, plan: Plan, options: &RunOptions) -> Result<RunOutcome>
     let survive_ms = stage.elapsed().as_millis();
 
     let report_started = Instant::now();
+    progress::stage("report", 10);
     std::fs::create_dir_all(&options.out)
         .with_context(|| format!("cannot create the output folder {}", options.out.display()))?;
+    // Golden ids follow the clusters' first records, in the order of sources (by file name) and
+    // rows, so the same inputs always give the same ids. Made for the crosswalk only, then dropped.
+    let mut golden: Vec<Vec<String>> = tables
+        .iter()
+        .map(|t| Vec::with_capacity(t.records.len()))
+        .collect();
+    for (r, c) in records.iter().zip(&linkage.clustering.cluster_of) {
+        golden[r.source].push(golden_id(*c));
+    }
     let written = report::write_crosswalk(&options.out, &tables, &golden, options.excel_bom)?;
+    drop(golden);
+    progress::tick(1);
     report::write_quarantine(&options.out, &tables, options.excel_bom)?;
+    progress::tick(1);
     report::write_issues(&options.out, &mut issues, options.excel_bom)?;
+    progress::tick(1);
     report::write_pairs(
         &options.out,
         &tables,
@@ -115,11 +126,13 @@ pub fn run(input: &Path, plan: Plan, options: &RunOptions) -> Result<RunOutcome>
         &linkage.clustering.refused,
         options.excel_bom,
     )?;
+    progress::tick(1);
     report::write_json(
         &options.out,
         "model.json",
         &serde_json::to_value(&linkage.model)?,
     )?;
+    progress::tick(1);
     report::write_golden(
         &options.out,
         &tables,
@@ -127,6 +140,7 @@ pub fn run(input: &Path, plan: Plan, options: &RunOptions) -> Result<RunOutcome>
         &survivorship,
         options.excel_bom,
     )?;
+    progress::tick(1);
     report::write_lineage(
         &options.out,
         &tables,
@@ -186,10 +200,14 @@ pub fn run(input: &Path, plan: Plan, options: &RunOptions) -> Result<RunOutcome>
         summary: &summary,
         unmask: options.unmask,
     };
+    progress::tick(1);
     report::write_conflicts(&options.out, &view, options.excel_bom)?;
+    progress::tick(1);
     report::xlsx::write(&options.out, &view)?;
+    progress::tick(1);
     report::html::write(&options.out, &view)?;
     report::write_json(&options.out, "summary.json", &summary)?;
+    progress::done();
     Ok(RunOutcome {
         out: options.out.clone(),
         tables,

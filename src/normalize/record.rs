@@ -59,6 +59,8 @@ pub fn normalize_table(source: usize, table: &SourceTable, rules: &Rules) -> Nor
             if !record.is_test {
                 ctx.check_required(&required);
             }
+            record.shrink_to_fit();
+            crate::progress::tick(1);
             (record, ctx.issues)
         })
         .collect();
