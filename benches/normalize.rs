@@ -10,18 +10,9 @@ use std::hint::black_box;
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use steward::normalize::{address, company, id_card, name, phone};
 
-/// A small deterministic generator (no rand dependency needed for a bench).
-struct Lcg(u64);
+mod common;
 
-impl Lcg {
-    fn next(&mut self, n: usize) -> usize {
-        self.0 = self
-            .0
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        ((self.0 >> 33) % n as u64) as usize
-    }
-}
+use common::Lcg;
 
 fn phones(rng: &mut Lcg) -> Vec<String> {
     let prefixes = ["138", "139", "150", "186", "177", "199", "135", "158"];

@@ -9,6 +9,7 @@
 
 use std::collections::HashMap;
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::record::{Party, Record};
@@ -27,6 +28,9 @@ pub struct RuleReport {
     pub blocks: usize,
     pub pairs: u64,
     pub new_pairs: u64,
+    /// Blocks larger than [`NARROW_ABOVE`], expanded only where their members share a narrowing key.
+    pub narrowed_blocks: usize,
+    /// Narrowed groups still too large to expand, and the records in them.
     pub skipped_blocks: usize,
     pub skipped_records: usize,
 }
@@ -139,14 +143,104 @@ pub fn default_rules() -> Vec<BlockingRule> {
     ]
 }
 
+/// A block larger than this is not expanded into all its pairs: its members are paired only with
+/// those that also share a narrowing key (city, birth date, mobile prefix …). Same-name records of
+/// a big city, or same-day births, are mostly different people; the ones that are one customer
+/// almost always share one more thing. So the pairs a record takes part in stay bounded whatever the
+/// volume, and the cost of blocking grows linearly with it.
+pub const NARROW_ABOVE: usize = 32;
+
+/// Keys that narrow a big block, each tagged by its kind so that kinds never meet; hashed, since
+/// a collision only adds a candidate pair.
+fn narrowing_keys(r: &Record, keys: &mut Vec<u64>) {
+    use std::hash::{Hash, Hasher};
+    let mut put = |kind: char, value: &str| {
+        let mut h = std::hash::DefaultHasher::new();
+        kind.hash(&mut h);
+        value.hash(&mut h);
+        keys.push(h.finish());
+    };
+    if !r.city.is_empty() {
+        put('c', &r.city);
+    } else if !r.province.is_empty() {
+        put('v', &r.province);
+    }
+    if let Some(d) = r.birth_date {
+        put('b', &d.to_string());
+    }
+    for m in r
+        .mobiles
+        .iter()
+        .chain(&r.contact_mobile)
+        .chain(&r.mobiles_invalid)
+    {
+        if m.len() >= 7 && m.is_char_boundary(7) {
+            put('m', &m[..7]);
+        }
+    }
+    for id in r.id_number.iter().chain(&r.id_number_invalid) {
+        if id.len() >= 6 && id.is_char_boundary(6) {
+            put('i', &id[..6]);
+        }
+    }
+    if let Some(first) = r.name_key.chars().next() {
+        put('n', first.encode_utf8(&mut [0; 4]));
+    }
+    if !r.contact_name.is_empty() {
+        put('k', &r.contact_name);
+    }
+}
+
+/// Every record's narrowing keys, deduplicated, in one flat list: record `i`'s are
+/// `keys[starts[i]..starts[i + 1]]`.
+struct Narrowing {
+    starts: Vec<u32>,
+    keys: Vec<u64>,
+}
+
+impl Narrowing {
+    fn new(records: &[Record]) -> Narrowing {
+        let per: Vec<Vec<u64>> = records
+            .par_iter()
+            .map(|r| {
+                let mut k = Vec::new();
+                if !r.is_test {
+                    narrowing_keys(r, &mut k);
+                    k.sort_unstable();
+                    k.dedup();
+                }
+                k
+            })
+            .collect();
+        let mut starts = Vec::with_capacity(records.len() + 1);
+        let mut keys = Vec::new();
+        starts.push(0);
+        for k in per {
+            keys.extend(k);
+            starts.push(keys.len() as u32);
+        }
+        Narrowing { starts, keys }
+    }
+
+    fn of(&self, i: u32) -> &[u64] {
+        &self.keys[self.starts[i as usize] as usize..self.starts[i as usize + 1] as usize]
+    }
+}
+
+/// `(i, j)` with `i < j` packed into one `u64`, so pairs sort and deduplicate as integers.
+fn pack(i: u32, j: u32) -> u64 {
+    (u64::from(i.min(j)) << 32) | u64::from(i.max(j))
+}
+
 /// Candidate pairs `(i, j)` with `i < j`, sorted, and a report per rule.
 pub fn candidate_pairs(
     records: &[Record],
     rules: &[BlockingRule],
 ) -> (Vec<(u32, u32)>, Vec<RuleReport>) {
-    let mut all: std::collections::HashSet<(u32, u32)> = std::collections::HashSet::new();
+    let mut all: Vec<u64> = Vec::new();
     let mut reports = Vec::new();
     let mut keys = Vec::new();
+    let mut narrowing: Option<Narrowing> = None;
     for rule in rules {
         let mut blocks: HashMap<String, Vec<u32>> = HashMap::new();
         for (i, r) in records.iter().enumerate().filter(|(_, r)| !r.is_test) {
@@ -163,36 +257,80 @@ pub fn candidate_pairs(
             blocks: 0,
             pairs: 0,
             new_pairs: 0,
+            narrowed_blocks: 0,
             skipped_blocks: 0,
             skipped_records: 0,
         };
-        for members in blocks.values() {
-            if members.len() < 2 {
-                continue;
-            }
-            if members.len() > rule.max_block {
-                report.skipped_blocks += 1;
-                report.skipped_records += members.len();
-                continue;
-            }
-            report.blocks += 1;
+        let mut found: Vec<u64> = Vec::new();
+        let emit = |members: &[u32], found: &mut Vec<u64>| {
             for (x, &i) in members.iter().enumerate() {
                 for &j in &members[x + 1..] {
                     let (p, q) = (records[i as usize].party, records[j as usize].party);
                     if p.is_some() && q.is_some() && p != q {
                         continue; // a person and a company are never one customer
                     }
-                    report.pairs += 1;
-                    if all.insert((i.min(j), i.max(j))) {
-                        report.new_pairs += 1;
-                    }
+                    found.push(pack(i, j));
                 }
             }
+        };
+        let mut sub: HashMap<u64, Vec<u32>> = HashMap::new();
+        for members in blocks.values() {
+            if members.len() < 2 {
+                continue;
+            }
+            if members.len() <= NARROW_ABOVE.min(rule.max_block) {
+                report.blocks += 1;
+                emit(members, &mut found);
+                continue;
+            }
+            // Narrowing keys are computed once per record, on first need.
+            let narrowing = narrowing.get_or_insert_with(|| Narrowing::new(records));
+            report.narrowed_blocks += 1;
+            sub.clear();
+            for &i in members {
+                for &k in narrowing.of(i) {
+                    sub.entry(k).or_default().push(i);
+                }
+            }
+            for part in sub.values() {
+                if part.len() < 2 {
+                    continue;
+                }
+                if part.len() > NARROW_ABOVE {
+                    report.skipped_blocks += 1;
+                    report.skipped_records += part.len();
+                    continue;
+                }
+                emit(part, &mut found);
+            }
         }
+        found.sort_unstable();
+        found.dedup();
+        report.pairs = found.len() as u64;
+        // Pairs no earlier rule produced; then merge them into the running set.
+        let mut merged = Vec::with_capacity(all.len() + found.len());
+        let (mut x, mut y) = (0, 0);
+        while x < all.len() || y < found.len() {
+            if y == found.len() || (x < all.len() && all[x] < found[y]) {
+                merged.push(all[x]);
+                x += 1;
+            } else if x == all.len() || found[y] < all[x] {
+                merged.push(found[y]);
+                report.new_pairs += 1;
+                y += 1;
+            } else {
+                merged.push(all[x]);
+                x += 1;
+                y += 1;
+            }
+        }
+        all = merged;
         reports.push(report);
     }
-    let mut pairs: Vec<(u32, u32)> = all.into_iter().collect();
-    pairs.sort_unstable();
+    let pairs = all
+        .into_iter()
+        .map(|p| ((p >> 32) as u32, p as u32))
+        .collect();
     (pairs, reports)
 }
 

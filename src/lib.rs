@@ -17,6 +17,7 @@ pub mod link;
 pub mod model;
 pub mod normalize;
 pub mod pipeline;
+pub mod progress;
 pub mod record;
 pub mod report;
 pub mod state;

@@ -68,6 +68,7 @@ fn score_and_cluster(s: &Scoring, freq: &ValueFrequency) -> (Vec<ScoredPair>, Cl
         .par_iter()
         .zip(vectors)
         .filter_map(|(&(a, b), v)| {
+            crate::progress::tick(1);
             let tf = freq.u(records, a as usize, b as usize, v);
             let weight = model.log2_odds(v, Some(&tf));
             let p = probability(weight);
@@ -111,9 +112,13 @@ pub fn link_with(records: &[Record], prior: Option<Prior>, decisions: &Decisions
     if let Some(p) = &prior {
         pairs.retain(|&(a, b)| p.fresh[a as usize] || p.fresh[b as usize]);
     }
+    crate::progress::stage("compare", pairs.len() as u64);
     let vectors: Vec<Vector> = pairs
         .par_iter()
-        .map(|&(a, b)| compare(&records[a as usize], &records[b as usize]))
+        .map(|&(a, b)| {
+            crate::progress::tick(1);
+            compare(&records[a as usize], &records[b as usize])
+        })
         .collect();
     let (model, kept) = match prior {
         Some(p) => (p.model, p.pairs),
@@ -131,9 +136,11 @@ pub fn link_with(records: &[Record], prior: Option<Prior>, decisions: &Decisions
         kept: &kept,
         decisions,
     };
+    crate::progress::stage("score", 2 * pairs.len() as u64);
     // Two passes: the first clustering tells whose records a name's count should leave out.
     let first = ValueFrequency::new(records, None);
     let (_, clustering) = score_and_cluster(&scoring, &first);
+    drop(first);
     let second = ValueFrequency::new(records, Some(clustering.cluster_of.clone()));
     let (scored, clustering) = score_and_cluster(&scoring, &second);
     Linkage {

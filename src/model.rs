@@ -37,10 +37,29 @@ pub struct Model {
 /// so when a first clustering is known, each count leaves out the records of the pair's own
 /// groups; a value no one else has counts as half a record, so it keeps a (small) chance.
 pub struct ValueFrequency {
-    /// key → (records with it, records with it per group).
-    counts: HashMap<String, (u32, HashMap<u32, u32>)>,
+    /// Key (hashed) → records with it, and where its per-group counts are in `per_group`.
+    counts: HashMap<u64, KeyCount>,
+    /// `(group, records of the group with the key)`, sorted by group within each key's range;
+    /// empty when no clustering is known.
+    per_group: Vec<(u32, u32)>,
     groups: Option<Vec<u32>>,
     total: f64,
+}
+
+#[derive(Clone, Copy)]
+struct KeyCount {
+    records: u32,
+    start: u32,
+    len: u32,
+}
+
+/// Keys are counted by a 64-bit hash: millions of keys without their text. The hasher is
+/// SipHash with fixed keys, so counts are the same in every run.
+fn key_hash(key: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::hash::DefaultHasher::new();
+    key.hash(&mut h);
+    h.finish()
 }
 
 /// Per-field u overrides for one pair (`None`: the model's own u).
@@ -83,27 +102,60 @@ fn keys(r: &Record) -> Vec<String> {
 impl ValueFrequency {
     /// `groups`: a first clustering of `records` (group number per record), when there is one.
     pub fn new(records: &[Record], groups: Option<Vec<u32>>) -> Self {
-        let mut counts: HashMap<String, (u32, HashMap<u32, u32>)> = HashMap::new();
-        for (i, r) in records.iter().enumerate() {
-            let group = groups.as_ref().map_or(i as u32, |g| g[i]);
-            for key in keys(r) {
-                let entry = counts.entry(key).or_default();
-                entry.0 += 1;
-                *entry.1.entry(group).or_insert(0) += 1;
+        // (key, group) of every record's every key, sorted: each key's records are one run, and
+        // within it each group's.
+        let mut entries: Vec<(u64, u32)> = records
+            .par_iter()
+            .enumerate()
+            .flat_map_iter(|(i, r)| {
+                let group = groups.as_ref().map_or(0, |g| g[i]);
+                keys(r).into_iter().map(move |k| (key_hash(&k), group))
+            })
+            .collect();
+        entries.par_sort_unstable();
+        let mut counts = HashMap::new();
+        let mut per_group = Vec::new();
+        let mut x = 0;
+        while x < entries.len() {
+            let key = entries[x].0;
+            let end = x + entries[x..].partition_point(|e| e.0 == key);
+            let start = per_group.len() as u32;
+            if groups.is_some() {
+                let mut y = x;
+                while y < end {
+                    let group = entries[y].1;
+                    let run = entries[y..end].partition_point(|e| e.1 == group);
+                    per_group.push((group, run as u32));
+                    y += run;
+                }
             }
+            let count = KeyCount {
+                records: (end - x) as u32,
+                start,
+                len: per_group.len() as u32 - start,
+            };
+            counts.insert(key, count);
+            x = end;
         }
         ValueFrequency {
             total: records.len().max(1) as f64,
             counts,
+            per_group,
             groups,
         }
     }
 
     fn u_of(&self, key: &str, a: usize, b: usize) -> Option<f64> {
-        let (count, per_group) = self.counts.get(key)?;
+        let count = *self.counts.get(&key_hash(key))?;
         let own = match &self.groups {
             Some(g) => {
-                let in_group = |x: usize| per_group.get(&g[x]).copied().unwrap_or(0);
+                let range = count.start as usize..(count.start + count.len) as usize;
+                let per_group = &self.per_group[range];
+                let in_group = |x: usize| {
+                    per_group
+                        .binary_search_by_key(&g[x], |&(group, _)| group)
+                        .map_or(0, |at| per_group[at].1)
+                };
                 if g[a] == g[b] {
                     in_group(a)
                 } else {
@@ -112,7 +164,7 @@ impl ValueFrequency {
             }
             None => 1,
         };
-        let others = (count.saturating_sub(own) as f64).max(0.5);
+        let others = (count.records.saturating_sub(own) as f64).max(0.5);
         Some((others / self.total).max(1e-7))
     }
 

@@ -14,6 +14,7 @@ use crate::ingest::{read_source, IngestError};
 use crate::link::{link_with, Prior, MATCH_PROBABILITY};
 use crate::model::Model;
 use crate::normalize::record::{normalize_rows, Normalized, Rules};
+use crate::progress;
 use crate::record::{Issue, SourceTable};
 use crate::report;
 use crate::state::{self, Decision, DecisionOutcome, Rows};
@@ -98,6 +99,10 @@ pub fn run(input: &Path, plan: Plan, options: &RunOptions) -> Result<RunOutcome>
         .iter()
         .map(|k| k.iter().map(Option::is_some).collect())
         .collect();
+    progress::stage(
+        "normalize",
+        tables.iter().map(|t| t.records.len() as u64).sum(),
+    );
     let normalized: Vec<Normalized> = tables
         .par_iter()
         .zip(known)
@@ -185,6 +190,7 @@ pub fn run(input: &Path, plan: Plan, options: &RunOptions) -> Result<RunOutcome>
         golden[r.source].push(ids.of_cluster[*c as usize].clone());
     }
     let stage = Instant::now();
+    progress::stage("survive", linkage.clustering.clusters as u64);
     let names: Vec<String> = tables.iter().map(|t| t.name.clone()).collect();
     let pinned = pinned_trust(&plan, &names);
     let mut survivorship = survive(
@@ -228,11 +234,16 @@ pub fn run(input: &Path, plan: Plan, options: &RunOptions) -> Result<RunOutcome>
     };
 
     let report_started = Instant::now();
+    progress::stage("report", 10);
     std::fs::create_dir_all(&options.out)
         .with_context(|| format!("cannot create the output folder {}", options.out.display()))?;
     let written = report::write_crosswalk(&options.out, &tables, &golden, options.excel_bom)?;
+    drop(golden);
+    progress::tick(1);
     report::write_quarantine(&options.out, &tables, options.excel_bom)?;
+    progress::tick(1);
     report::write_issues(&options.out, &mut issues, options.excel_bom)?;
+    progress::tick(1);
     report::write_pairs(
         &options.out,
         &tables,
@@ -241,11 +252,13 @@ pub fn run(input: &Path, plan: Plan, options: &RunOptions) -> Result<RunOutcome>
         &linkage.clustering.refused,
         options.excel_bom,
     )?;
+    progress::tick(1);
     report::write_json(
         &options.out,
         "model.json",
         &serde_json::to_value(&linkage.model)?,
     )?;
+    progress::tick(1);
     report::write_golden(
         &options.out,
         &tables,
@@ -253,6 +266,7 @@ pub fn run(input: &Path, plan: Plan, options: &RunOptions) -> Result<RunOutcome>
         &survivorship,
         options.excel_bom,
     )?;
+    progress::tick(1);
     report::write_lineage(
         &options.out,
         &tables,
@@ -330,8 +344,11 @@ pub fn run(input: &Path, plan: Plan, options: &RunOptions) -> Result<RunOutcome>
         summary: &summary,
         unmask: options.unmask,
     };
+    progress::tick(1);
     report::write_conflicts(&options.out, &view, options.excel_bom)?;
+    progress::tick(1);
     report::xlsx::write(&options.out, &view)?;
+    progress::tick(1);
     report::html::write(&options.out, &view)?;
     report::write_json(&options.out, "summary.json", &summary)?;
     if let (Some(store), Some(settled)) = (store, settled) {
@@ -341,6 +358,7 @@ pub fn run(input: &Path, plan: Plan, options: &RunOptions) -> Result<RunOutcome>
         change.summary = summary["state"].to_string();
         store.save(change)?;
     }
+    progress::done();
     Ok(RunOutcome {
         out: options.out.clone(),
         tables,

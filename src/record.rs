@@ -223,3 +223,50 @@ mod iso_date {
             .transpose()
     }
 }
+
+impl Record {
+    /// Releases the spare capacity the normalizers left in its strings and lists: a run holds
+    /// millions of records at once.
+    pub fn shrink_to_fit(&mut self) {
+        for s in [
+            &mut self.name,
+            &mut self.name_key,
+            &mut self.name_pinyin,
+            &mut self.company_core,
+            &mut self.branch,
+            &mut self.province,
+            &mut self.city,
+            &mut self.district,
+            &mut self.address_detail,
+            &mut self.address_display,
+            &mut self.employer,
+            &mut self.industry,
+            &mut self.contact_name,
+            &mut self.name_en,
+        ] {
+            s.shrink_to_fit();
+        }
+        for s in [
+            &mut self.id_number,
+            &mut self.id_number_invalid,
+            &mut self.uscc,
+            &mut self.uscc_invalid,
+            &mut self.other_id,
+            &mut self.contact_mobile,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            s.shrink_to_fit();
+        }
+        for list in [
+            &mut self.mobiles,
+            &mut self.mobiles_invalid,
+            &mut self.phones,
+            &mut self.emails,
+        ] {
+            list.iter_mut().for_each(String::shrink_to_fit);
+            list.shrink_to_fit();
+        }
+    }
+}

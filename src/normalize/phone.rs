@@ -362,11 +362,52 @@ fn is_mobile_shape(digits: &str) -> bool {
     digits.len() == 11 && digits.starts_with('1')
 }
 
-fn lib_type(digits: &str) -> Option<Type> {
+/// libphonenumber's verdict on a national number: its type when valid.
+fn lib_type_uncached(digits: &str) -> Option<Type> {
     let number = phonenumber::parse(Some(country::Id::CN), digits).ok()?;
     number
         .is_valid_with(&DATABASE)
         .then(|| number.number_type(&DATABASE))
+}
+
+/// The digits that decide the verdict of [`lib_type_uncached`], packed with the length, or `None`
+/// when the number is not memoized. The CN plan decides a mobile by its first five digits (`1740[0-5]`,
+/// `1(?:[38]\d|4[57]|…)`) and a landline by its area code and at most the first six digits of the
+/// local number; every later digit is `\d`. Numbers that libphonenumber might read as a carrier
+/// prefix (`11…`, `12…`, `179…`) are always asked afresh.
+fn verdict_key(digits: &str) -> Option<u64> {
+    let b = digits.as_bytes();
+    let decisive = match b.first()? {
+        b'1' if b.len() == 11 && !matches!(b[1], b'1' | b'2') && !digits.starts_with("179") => 5,
+        b'0' if (4..=16).contains(&b.len()) => b.len().min(9),
+        _ => return None,
+    };
+    let mut key = b.len() as u64;
+    for &d in &b[..decisive] {
+        if !d.is_ascii_digit() {
+            return None;
+        }
+        key = key * 10 + u64::from(d - b'0');
+    }
+    Some(key * 100 + decisive as u64)
+}
+
+/// Verdicts by their decisive digits: one regex search per number prefix instead of one per value
+/// (libphonenumber's matching dominates normalization otherwise). The memo only ever holds what
+/// [`lib_type_uncached`] answers, so results do not depend on the order values arrive in.
+static VERDICTS: LazyLock<std::sync::RwLock<HashMap<u64, Option<Type>>>> =
+    LazyLock::new(Default::default);
+
+fn lib_type(digits: &str) -> Option<Type> {
+    let Some(key) = verdict_key(digits) else {
+        return lib_type_uncached(digits);
+    };
+    if let Some(v) = VERDICTS.read().expect("verdict memo").get(&key) {
+        return *v;
+    }
+    let v = lib_type_uncached(digits);
+    VERDICTS.write().expect("verdict memo").insert(key, v);
+    v
 }
 
 fn classify_digits(digits: &str, extension: Option<String>) -> Phone {
@@ -600,6 +641,34 @@ mod tests {
         let local = parse("46646264");
         assert_eq!(with_area_code(&local, "0591").canonical, "0591-46646264");
         assert!(cities_for_area_code("0755").contains(&("广东省", "深圳市")));
+    }
+
+    /// Numbers that share their decisive digits but not their tails get libphonenumber's own verdict.
+    #[test]
+    fn memoized_verdict_is_libphonenumber_s() {
+        let mut state = 0x2545_F491_4F6C_DD1D_u64;
+        let mut next = |n: u64| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state % n
+        };
+        let mut numbers = Vec::new();
+        for prefix in 10_000..20_000u64 {
+            for _ in 0..2 {
+                numbers.push(format!("{prefix}{:06}", next(1_000_000)));
+            }
+        }
+        for _ in 0..20_000 {
+            let area = ["010", "021", "0755", "0591", "0311", "0433", "0851", "0978"][next(8) as usize];
+            let local = 5 + next(5) as usize;
+            let head = format!("{area}{:03}", next(40) * 25);
+            let tail: String = (0..local.saturating_sub(3)).map(|_| char::from(b'0' + next(10) as u8)).collect();
+            numbers.push(format!("{head}{tail}"));
+        }
+        for n in &numbers {
+            assert_eq!(lib_type(n), lib_type_uncached(n), "{n}");
+        }
     }
 
     proptest! {

@@ -81,6 +81,8 @@ pub fn normalize_rows(
             if !record.is_test {
                 ctx.check_required(&required);
             }
+            record.shrink_to_fit();
+            crate::progress::tick(1);
             (record, ctx.issues)
         })
         .collect();

@@ -28,42 +28,67 @@ pub const SHEETS: [&str; 5] = [
 pub fn write(dir: &Path, view: &RunView) -> Result<()> {
     let mut wb = Workbook::new();
     summary(wb.add_worksheet().set_name(SHEETS[0])?, view)?;
-    golden(wb.add_worksheet().set_name(SHEETS[1])?, view)?;
-    issues(wb.add_worksheet().set_name(SHEETS[2])?, view)?;
-    conflicts(wb.add_worksheet().set_name(SHEETS[3])?, view)?;
-    review(wb.add_worksheet().set_name(SHEETS[4])?, view)?;
+    // The lists go to disk row by row as they are written, so a million golden records do not
+    // sit in memory as cells.
+    golden(list_sheet(&mut wb, SHEETS[1])?, view)?;
+    issues(list_sheet(&mut wb, SHEETS[2])?, view)?;
+    conflicts(list_sheet(&mut wb, SHEETS[3])?, view)?;
+    review(list_sheet(&mut wb, SHEETS[4])?, view)?;
     let path = dir.join("report.xlsx");
     wb.save(&path)
         .with_context(|| format!("cannot write {}", path.display()))?;
     Ok(())
 }
 
+fn list_sheet<'a>(wb: &'a mut Workbook, name: &str) -> Result<&'a mut Worksheet> {
+    Ok(wb.add_worksheet_with_constant_memory()?.set_name(name)?)
+}
+
 /// The last row Excel can hold (0-based): 1,048,576 rows in all.
 const LAST_ROW: u32 = 1_048_575;
 
-/// Writes `rows` of strings under `header` as an Excel table with a frozen header row. A list
-/// longer than a sheet can hold ends with a row that says how many rows the CSV has beyond it.
+/// Writes `rows` (`count` of them) of strings under `header` as an Excel table with a frozen
+/// header row. A list longer than a sheet can hold ends with a row that says how many rows the CSV
+/// has beyond it. Rows are written top to bottom, the table (and its header row) first, as a sheet
+/// that streams its rows to disk requires.
 fn table(
     ws: &mut Worksheet,
     header: &[&str],
+    count: usize,
     rows: impl Iterator<Item = Vec<String>>,
 ) -> Result<()> {
-    table_up_to(ws, header, rows, LAST_ROW)
+    table_up_to(ws, header, count, rows, LAST_ROW)
 }
 
 fn table_up_to(
     ws: &mut Worksheet,
     header: &[&str],
+    count: usize,
     rows: impl Iterator<Item = Vec<String>>,
     last_row: u32,
 ) -> Result<()> {
-    let mut n = 0u32;
+    // Rows below the header: every list row, or as many as fit and the note.
+    let shown = count.min(last_row as usize) as u32;
+    let columns: Vec<TableColumn> = header
+        .iter()
+        .map(|h| TableColumn::new().set_header(*h))
+        .collect();
+    let last_col = header.len() as u16 - 1;
+    // A table needs one data row; an empty list gets a blank one.
+    ws.add_table(
+        0,
+        0,
+        shown.max(1),
+        last_col,
+        &Table::new().set_columns(&columns),
+    )?;
+    ws.set_freeze_panes(1, 0)?;
     let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count() + 4).collect();
-    let mut rows = rows.peekable();
-    while let Some(row) = rows.next() {
-        if n + 1 == last_row && rows.peek().is_some() {
-            let more = rows.count() + 1;
+    let mut n = 0u32;
+    for row in rows {
+        if n + 1 == last_row && count > last_row as usize {
             n += 1;
+            let more = count - (n as usize - 1);
             let note = format!(
                 "… {more} more rows: a sheet holds 1,048,576 rows; the CSV output has them all"
             );
@@ -76,20 +101,6 @@ fn table_up_to(
             widths[c] = widths[c].max(display_width(v).min(60));
         }
     }
-    let columns: Vec<TableColumn> = header
-        .iter()
-        .map(|h| TableColumn::new().set_header(*h))
-        .collect();
-    let last_col = header.len() as u16 - 1;
-    // A table needs one data row; an empty list gets a blank one.
-    ws.add_table(
-        0,
-        0,
-        n.max(1),
-        last_col,
-        &Table::new().set_columns(&columns),
-    )?;
-    ws.set_freeze_panes(1, 0)?;
     for (c, w) in widths.iter().enumerate() {
         ws.set_column_width(c as u16, *w as f64 + 1.0)?;
     }
@@ -178,7 +189,7 @@ fn golden(ws: &mut Worksheet, view: &RunView) -> Result<()> {
         row.push(g.members.len().to_string());
         row
     });
-    table(ws, &header, rows)
+    table(ws, &header, view.survivorship.golden.len(), rows)
 }
 
 fn issues(ws: &mut Worksheet, view: &RunView) -> Result<()> {
@@ -193,7 +204,7 @@ fn issues(ws: &mut Worksheet, view: &RunView) -> Result<()> {
             mask::free_text(&i.message, view.unmask),
         ]
     });
-    table(ws, &ISSUE_COLUMNS, rows)
+    table(ws, &ISSUE_COLUMNS, view.issues.len(), rows)
 }
 
 fn conflicts(ws: &mut Worksheet, view: &RunView) -> Result<()> {
@@ -203,7 +214,7 @@ fn conflicts(ws: &mut Worksheet, view: &RunView) -> Result<()> {
         .conflicts
         .iter()
         .map(|c| conflict_row(view, c, show).to_vec());
-    table(ws, &CONFLICT_COLUMNS, rows)
+    table(ws, &CONFLICT_COLUMNS, view.survivorship.conflicts.len(), rows)
 }
 
 fn review(ws: &mut Worksheet, view: &RunView) -> Result<()> {
@@ -244,7 +255,7 @@ fn review(ws: &mut Worksheet, view: &RunView) -> Result<()> {
         );
         row
     });
-    table(ws, &header, rows)
+    table(ws, &header, view.review_queue().count(), rows)
 }
 
 #[cfg(test)]
@@ -257,8 +268,9 @@ mod tests {
         let mut wb = Workbook::new();
         let rows = (0..10).map(|i| vec![format!("G{i}"), "x".to_string()]);
         table_up_to(
-            wb.add_worksheet().set_name("t").unwrap(),
+            list_sheet(&mut wb, "t").unwrap(),
             &["id", "v"],
+            10,
             rows,
             5,
         )

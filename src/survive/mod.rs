@@ -406,7 +406,10 @@ pub fn survive(
     let decided: Vec<Decided> = members
         .par_iter()
         .enumerate()
-        .map(|(c, m)| decide(records, &trust, c, m))
+        .map(|(c, m)| {
+            crate::progress::tick(1);
+            decide(records, &trust, c, m)
+        })
         .collect();
     let mut golden = Vec::with_capacity(decided.len());
     let mut conflicts = Vec::new();
