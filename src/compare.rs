@@ -348,6 +348,17 @@ fn spells_name(user: &str, words: &[String]) -> bool {
     if letters.is_empty() || letters.len() + 3 < user.len() {
         return false;
     }
+    // The given name in any of its forms: Kim Williams keeps kimberly.williams@….
+    let mut forms = vec![words[0].as_str()];
+    forms.extend(nickname::forms(&words[0]).iter().copied());
+    forms.iter().any(|&first| {
+        let mut words = words.to_vec();
+        words[0] = first.to_string();
+        spelt(&letters, &words)
+    })
+}
+
+fn spelt(letters: &str, words: &[String]) -> bool {
     let first = &words[0];
     let last = &words[words.len() - 1];
     let rest = words[1..].concat();
@@ -365,7 +376,7 @@ fn spells_name(user: &str, words: &[String]) -> bool {
         last.clone(),
     ]
     .iter()
-    .any(|c| *c == letters)
+    .any(|c| c == letters)
 }
 
 fn email(a: &Record, b: &Record) -> Option<u8> {
@@ -501,6 +512,13 @@ fn birth_date(a: Option<chrono::NaiveDate>, b: Option<chrono::NaiveDate>) -> Opt
         return Some(2);
     }
     let swapped = x.year() == y.year() && x.month() == y.day() && x.day() == y.month();
+    // One part wrong by a keystroke (1979-09-16 / 1978-09-16, 1979-09-18), or the year off by one;
+    // a wholly other year with the same day and month is a coincidence of 1 in 365, not a typo.
+    let keystroke =
+        one_edit(
+            &x.format("%Y%m%d").to_string(),
+            &y.format("%Y%m%d").to_string(),
+        ) || (x.month() == y.month() && x.day() == y.day() && (x.year() - y.year()).abs() == 1);
     let one_part = [
         x.year() == y.year(),
         x.month() == y.month(),
@@ -510,7 +528,7 @@ fn birth_date(a: Option<chrono::NaiveDate>, b: Option<chrono::NaiveDate>) -> Opt
     .filter(|s| **s)
     .count()
         == 2;
-    Some(u8::from(swapped || one_part))
+    Some(u8::from(swapped || (one_part && keystroke)))
 }
 
 fn text_level(a: &str, b: &str, similar: f64) -> Option<u8> {

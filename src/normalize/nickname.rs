@@ -163,6 +163,26 @@ pub fn same_name(a: &str, b: &str) -> bool {
     }
 }
 
+/// The other forms of a lower-case given name (`bill` → `billy`, `will`, `william` …).
+pub fn forms(name: &str) -> &'static [&'static str] {
+    static FORMS: OnceLock<HashMap<&'static str, Vec<&'static str>>> = OnceLock::new();
+    let all = FORMS.get_or_init(|| {
+        let g = groups();
+        g.iter()
+            .map(|(&name, lines)| {
+                let mut out: Vec<&'static str> = g
+                    .iter()
+                    .filter(|(n, l)| **n != name && l.iter().any(|i| lines.contains(i)))
+                    .map(|(n, _)| *n)
+                    .collect();
+                out.sort_unstable();
+                (name, out)
+            })
+            .collect()
+    });
+    all.get(name).map_or(&[], Vec::as_slice)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -177,5 +197,7 @@ mod tests {
         assert!(!same_name("john", "mary"));
         assert!(!same_name("john", "john"));
         assert!(!same_name("zzz", "william"));
+        assert!(forms("kim").contains(&"kimberly"));
+        assert!(forms("zzz").is_empty());
     }
 }
