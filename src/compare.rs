@@ -591,4 +591,93 @@ mod tests {
         assert_eq!(v[7], Some(1));
         assert_eq!(v[1], None);
     }
+
+    fn latin(name: &str) -> Record {
+        Record {
+            party: Some(Party::Person),
+            name: name.into(),
+            name_key: name.to_lowercase(),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn latin_names_by_given_and_family_name() {
+        let level = |x: &str, y: &str| name(&latin(x), &latin(y));
+        assert_eq!(level("Mary Casey", "Mary Casey"), Some(5));
+        assert_eq!(level("Bill Smith", "William Smith"), Some(3));
+        assert_eq!(level("Mray Csaey", "Mary Casey"), Some(3));
+        assert_eq!(level("Casey Mray", "Mary Casey"), Some(3));
+        assert_eq!(level("Mary Jones", "Mary Casey"), Some(1));
+        assert_eq!(level("John Casey", "Mary Casey"), Some(0));
+        assert_eq!(level("John Smith", "Mary Casey"), Some(0));
+    }
+
+    #[test]
+    fn mailboxes_that_only_spell_the_name_are_no_evidence() {
+        let with = |e: &str| Record {
+            emails: vec![e.into()],
+            ..latin("Mary Casey")
+        };
+        let level = |x: &str, y: &str| email(&with(x), &with(y));
+        assert_eq!(level("marycasey@yahoo.com", "mary.casey@yahoo.com"), None);
+        assert_eq!(level("mcasey@yahoo.com", "marycasey@gmail.com"), None);
+        assert_eq!(level("marycasey@yahoo.com", "marycasey7@yahoo.com"), None);
+        assert_eq!(
+            level("marycasey7@yahoo.com", "marycasey7@gmail.com"),
+            Some(1)
+        );
+        assert_eq!(level("marycasy@yahoo.com", "mcaseyx@yahoo.com"), Some(0));
+        assert_eq!(level("marycasy@yahoo.com", "marycasey@yahoo.com"), Some(1));
+        assert_eq!(level("marycasey@yahoo.com", "marycasey@yahoo.com"), Some(2));
+    }
+
+    #[test]
+    fn latin_addresses_by_their_parts() {
+        let at = |number: &str, street: &str, line2: &str, town: &str, postcode: &str| Record {
+            street_number: number.into(),
+            address_detail: street.into(),
+            address_line2: line2.into(),
+            city: town.into(),
+            postcode: postcode.into(),
+            ..Default::default()
+        };
+        let home = at("3", "ashkanasy crescent", "miowera", "sylvania", "5042");
+        let typo_town = at("3", "ashkanasy crescent", "miowera", "sylvnaia", "5042");
+        let swapped_lines = at("3", "miowera", "ashkanasy crescent", "sylvania", "5042");
+        let other_number = at("17", "ashkanasy crescent", "", "sylvania", "5042");
+        let same_town = at("8", "wallaby place", "", "sylvania", "");
+        let elsewhere = at("8", "wallaby place", "", "como", "4214");
+        assert_eq!(address(&home, &typo_town), Some(3));
+        assert_eq!(address(&home, &swapped_lines), Some(2));
+        assert_eq!(address(&home, &other_number), Some(1));
+        assert_eq!(address(&home, &same_town), Some(1));
+        assert_eq!(address(&home, &elsewhere), Some(0));
+        // The house number written in the street line.
+        let written = |s: &str| Record {
+            address_detail: s.into(),
+            city: "lisatown".into(),
+            ..Default::default()
+        };
+        assert_eq!(
+            address(&written("281 tara lock"), &written("281 tara lck")),
+            Some(2)
+        );
+        assert_eq!(
+            address(&written("281 tara lock"), &written("28 tara lock")),
+            Some(1)
+        );
+    }
+
+    #[test]
+    fn birth_dates_a_keystroke_apart() {
+        let d = |y, m, day| chrono::NaiveDate::from_ymd_opt(y, m, day);
+        assert_eq!(birth_date(d(1979, 9, 16), d(1979, 9, 16)), Some(2));
+        assert_eq!(birth_date(d(1979, 9, 6), d(1979, 6, 9)), Some(1));
+        assert_eq!(birth_date(d(1979, 9, 16), d(1978, 9, 16)), Some(1));
+        assert_eq!(birth_date(d(1979, 9, 16), d(1980, 9, 16)), Some(1));
+        assert_eq!(birth_date(d(1979, 9, 16), d(1979, 9, 18)), Some(1));
+        assert_eq!(birth_date(d(1979, 9, 16), d(1945, 9, 16)), Some(0));
+        assert_eq!(birth_date(d(1979, 9, 16), d(1979, 3, 2)), Some(0));
+    }
 }
