@@ -9,6 +9,7 @@
 use chrono::Datelike;
 use serde::Serialize;
 
+use crate::normalize::nickname;
 use crate::record::{Party, Record};
 
 /// A compared field and the names of its levels, lowest (different) first.
@@ -23,6 +24,7 @@ pub const COMPARISONS: &[Comparison] = &[
         name: "name",
         levels: &[
             "different",
+            "same_given_name",
             "similar",
             "one_edit",
             "homophone_or_core",
@@ -150,7 +152,7 @@ fn name(a: &Record, b: &Record) -> Option<u8> {
         return None;
     }
     if a.name_key == b.name_key {
-        return Some(4);
+        return Some(5);
     }
     // An undecided record (a person and an organisation, no type) meets a company by its 字号.
     let company_like = |r: &Record| {
@@ -158,14 +160,14 @@ fn name(a: &Record, b: &Record) -> Option<u8> {
     };
     let companies = company_like(a) && company_like(b);
     if companies && !a.company_core.is_empty() && a.company_core == b.company_core {
-        return Some(3);
+        return Some(4);
     }
     if !a.name_pinyin.is_empty() && fuzzy_pinyin(&a.name_pinyin) == fuzzy_pinyin(&b.name_pinyin) {
-        return Some(3);
+        return Some(4);
     }
     // `Smith John` for `John Smith`: the same words in another order.
     if a.name_key.contains(' ') && sorted_words(&a.name_key) == sorted_words(&b.name_key) {
-        return Some(3);
+        return Some(4);
     }
     if let Some(level) = latin_person_name(a, b) {
         return Some(level);
@@ -176,13 +178,13 @@ fn name(a: &Record, b: &Record) -> Option<u8> {
         (&a.name_key, &b.name_key)
     };
     if one_edit(x, y) {
-        return Some(2);
+        return Some(3);
     }
     let jw = strsim::jaro_winkler(x, y);
     Some(if jw >= 0.9 {
-        2
+        3
     } else if jw >= 0.8 {
-        1
+        2
     } else {
         0
     })
@@ -190,7 +192,9 @@ fn name(a: &Record, b: &Record) -> Option<u8> {
 
 /// Latin person names compare given name and family name apart: in a household the family name is
 /// shared and only the given name tells the people apart, so a shared family name alone is no
-/// similarity; a typo in either part, or a bare initial, still is.
+/// similarity; a typo in either part or both, the parts swapped, a bare initial or a familiar
+/// form (`Bill`, `William`) still is. The same given name under another family name is a level of its own: a name changed by
+/// marriage, or a namesake.
 fn latin_person_name(a: &Record, b: &Record) -> Option<u8> {
     let latin = |r: &Record| {
         r.party != Some(Party::Company) && r.name_pinyin.is_empty() && r.name_key.contains(' ')
@@ -206,14 +210,20 @@ fn latin_person_name(a: &Record, b: &Record) -> Option<u8> {
     let close = |x: &str, y: &str| one_edit(x, y) || strsim::jaro_winkler(x, y) >= 0.9;
     let initial =
         |x: &str, y: &str| (x.len() == 1 || y.len() == 1) && x.chars().next() == y.chars().next();
+    let familiar = nickname::same_name(&ga, &gb);
     Some(if fa == fb {
-        if close(&ga, &gb) || initial(&ga, &gb) {
-            2
+        if close(&ga, &gb) || initial(&ga, &gb) || familiar {
+            3
         } else {
             0
         }
-    } else if ga == gb && close(&fa, &fb) {
-        2
+    } else if (ga == gb || familiar || close(&ga, &gb)) && close(&fa, &fb) {
+        3
+    } else if close(&ga, &fb) && close(&fa, &gb) {
+        // The two parts swapped, with a typo besides.
+        3
+    } else if ga.chars().count() > 1 && (ga == gb || familiar) {
+        1
     } else {
         0
     })
@@ -327,14 +337,63 @@ fn landline(xs: &[String], ys: &[String]) -> Option<u8> {
     Some(u8::from(same_local))
 }
 
-/// The letters of a name as a mailbox would spell them (`brittanynash`, `zhangwei`).
-fn name_letters(r: &Record) -> String {
+/// The words of a name as a mailbox would spell them: pinyin syllables for a Chinese name
+/// (`zhang wei`), the Latin words otherwise (`brittany nash`).
+fn name_words(r: &Record) -> Vec<String> {
     let source = if r.name_pinyin.is_empty() {
         &r.name_key
     } else {
         &r.name_pinyin
     };
-    source.chars().filter(char::is_ascii_alphabetic).collect()
+    source
+        .split(|c: char| !c.is_ascii_alphabetic())
+        .filter(|w| !w.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+/// Whether a mailbox name only spells the person's name, in one of the ways mailboxes are
+/// usually made: the whole name either way round, an initial with the other part
+/// (`bnash`, `brittanyn`, `nashb`), or one part alone; separators (`.`, `_`, `-`) ignored.
+/// Two namesakes get such mailboxes as easily as one person does, so they prove nothing the name
+/// comparison has not already counted.
+fn spells_name(user: &str, words: &[String]) -> bool {
+    if words.is_empty() {
+        return false;
+    }
+    let letters: String = user.chars().filter(char::is_ascii_alphabetic).collect();
+    if letters.is_empty() || letters.len() + 3 < user.len() {
+        return false;
+    }
+    // The given name in any of its forms: Kim Williams keeps kimberly.williams@….
+    let mut forms = vec![words[0].as_str()];
+    forms.extend(nickname::forms(&words[0]).iter().copied());
+    forms.iter().any(|&first| {
+        let mut words = words.to_vec();
+        words[0] = first.to_string();
+        spelt(&letters, &words)
+    })
+}
+
+fn spelt(letters: &str, words: &[String]) -> bool {
+    let first = &words[0];
+    let last = &words[words.len() - 1];
+    let rest = words[1..].concat();
+    let all = words.concat();
+    let initial = |w: &str| w.chars().next().map(String::from).unwrap_or_default();
+    let reversed: String = words.iter().rev().map(String::as_str).collect();
+    [
+        all,
+        reversed,
+        format!("{}{rest}", initial(first)),
+        format!("{first}{}", initial(last)),
+        format!("{last}{}", initial(first)),
+        format!("{}{first}", initial(last)),
+        first.clone(),
+        last.clone(),
+    ]
+    .iter()
+    .any(|c| c == letters)
 }
 
 fn email(a: &Record, b: &Record) -> Option<u8> {
@@ -346,21 +405,33 @@ fn email(a: &Record, b: &Record) -> Option<u8> {
         return Some(2);
     }
     let user = |e: &String| e.split('@').next().unwrap_or_default().to_string();
+    let (wa, wb) = (name_words(a), name_words(b));
+    let by_name = |u: &str| spells_name(u, &wa) || spells_name(u, &wb);
     // The same mailbox name at two providers is evidence, unless it merely spells the person's
-    // name (brittanynash@yahoo.com, brittanynash@gmail.com): then the name comparison said it all.
-    let spells_name = |u: &str| {
-        let letters: String = u.chars().filter(char::is_ascii_alphabetic).collect();
-        letters.len() == u.len() && (letters == name_letters(a) || letters == name_letters(b))
-    };
+    // name (brittanynash@yahoo.com, brittanynash@gmail.com), a number or two added or not
+    // (brittanynash84): namesakes pick those as readily as one person does.
     let same_user =
-        |x: &String, y: &String| user(x).len() >= 4 && user(x) == user(y) && !spells_name(&user(x));
-    let near = xs
+        |x: &String, y: &String| user(x).len() >= 4 && user(x) == user(y) && !by_name(&user(x));
+    if xs.iter().any(|x| ys.iter().any(|y| same_user(x, y))) {
+        return Some(1);
+    }
+    // Mailboxes that spell the name (brittany.nash@gmail.com, brittanynash4@yahoo.com) and differ
+    // say nothing either way: the name comparison has counted the name, one person keeps several
+    // such mailboxes, and two namesakes may hold two of them one keystroke apart.
+    if xs
         .iter()
-        .any(|x| ys.iter().any(|y| same_user(x, y) || one_edit(x, y)));
+        .all(|x| ys.iter().all(|y| by_name(&user(x)) && by_name(&user(y))))
+    {
+        return None;
+    }
+    let near = xs.iter().any(|x| ys.iter().any(|y| one_edit(x, y)));
     Some(u8::from(near))
 }
 
 fn address(a: &Record, b: &Record) -> Option<u8> {
+    if latin_address(a) && latin_address(b) {
+        return street_address(a, b);
+    }
     let has = |r: &Record| !r.city.is_empty() || !r.address_detail.is_empty();
     if !has(a) || !has(b) {
         return None;
@@ -384,12 +455,87 @@ fn address(a: &Record, b: &Record) -> Option<u8> {
     })
 }
 
+/// An address of Latin script without a Chinese district: a street, a house number, perhaps a
+/// second line, a town and a postcode.
+fn latin_address(r: &Record) -> bool {
+    r.district.is_empty()
+        && [&r.address_detail, &r.city, &r.address_line2]
+            .iter()
+            .all(|s| s.is_ascii())
+}
+
+/// The house number and the street of a Latin address: the number from its own column, or the
+/// number the street line starts with (`281 tara lock`).
+fn house_and_street(r: &Record) -> (&str, &str) {
+    let detail = r.address_detail.as_str();
+    if !r.street_number.is_empty() {
+        return (&r.street_number, detail);
+    }
+    match detail.split_once(' ') {
+        Some((n, rest)) if n.bytes().all(|b| b.is_ascii_digit()) => (n, rest),
+        _ => ("", detail),
+    }
+}
+
+/// Two spellings of one word, a keystroke or a near-miss apart (`sylvania`, `sylvnaia`).
+fn near(x: &str, y: &str) -> bool {
+    x == y || (x.len().min(y.len()) >= 4 && (one_edit(x, y) || strsim::jaro_winkler(x, y) >= 0.9))
+}
+
+/// Latin addresses by their parts. The area agrees when the towns are one spelling apart or the
+/// postcodes are equal, and disagrees only when what both records have of it differs; the street
+/// may stand in either address line (exports swap them), and the house number must agree where
+/// both have one. Level 3: the same street and number in an agreeing area; 2: a street spelt
+/// nearly alike in an agreeing area, or the same street and number whatever the area says; 1: the
+/// same area only; 0: nothing shared.
+fn street_address(a: &Record, b: &Record) -> Option<u8> {
+    let has =
+        |r: &Record| !r.city.is_empty() || !r.address_detail.is_empty() || !r.postcode.is_empty();
+    if !has(a) || !has(b) {
+        return None;
+    }
+    let known = |x: &str, y: &str| !x.is_empty() && !y.is_empty();
+    let town = known(&a.city, &b.city).then(|| near(&a.city, &b.city));
+    let postcode = known(&a.postcode, &b.postcode).then(|| a.postcode == b.postcode);
+    let area = match (town, postcode) {
+        (Some(t), Some(p)) => Some(t || p),
+        (t, p) => t.or(p),
+    };
+    let ((na, sa), (nb, sb)) = (house_and_street(a), house_and_street(b));
+    let number = known(na, nb).then(|| na == nb);
+    let (xs, ys) = (
+        [sa, a.address_line2.as_str()],
+        [sb, b.address_line2.as_str()],
+    );
+    let street_exact = known(sa, sb) && sa == sb;
+    let street_near = xs
+        .iter()
+        .any(|x| ys.iter().any(|y| known(x, y) && near(x, y)));
+    if street_exact && number != Some(false) && area != Some(false) {
+        return Some(3);
+    }
+    if street_near
+        && ((number != Some(false) && area != Some(false))
+            || (street_exact && number == Some(true)))
+    {
+        return Some(2);
+    }
+    Some(u8::from(area == Some(true)))
+}
+
 fn birth_date(a: Option<chrono::NaiveDate>, b: Option<chrono::NaiveDate>) -> Option<u8> {
     let (x, y) = both(a, b)?;
     if x == y {
         return Some(2);
     }
     let swapped = x.year() == y.year() && x.month() == y.day() && x.day() == y.month();
+    // One part wrong by a keystroke (1979-09-16 / 1978-09-16, 1979-09-18), or the year off by one;
+    // a wholly other year with the same day and month is a coincidence of 1 in 365, not a typo.
+    let keystroke =
+        one_edit(
+            &x.format("%Y%m%d").to_string(),
+            &y.format("%Y%m%d").to_string(),
+        ) || (x.month() == y.month() && x.day() == y.day() && (x.year() - y.year()).abs() == 1);
     let one_part = [
         x.year() == y.year(),
         x.month() == y.month(),
@@ -399,7 +545,7 @@ fn birth_date(a: Option<chrono::NaiveDate>, b: Option<chrono::NaiveDate>) -> Opt
     .filter(|s| **s)
     .count()
         == 2;
-    Some(u8::from(swapped || one_part))
+    Some(u8::from(swapped || (one_part && keystroke)))
 }
 
 fn text_level(a: &str, b: &str, similar: f64) -> Option<u8> {
@@ -457,7 +603,7 @@ mod tests {
             ..a.clone()
         };
         let v = compare(&a, &b);
-        assert_eq!(v[0], Some(3));
+        assert_eq!(v[0], Some(4));
         assert_eq!(v[3], Some(1));
         assert_eq!(v[7], Some(1));
         assert_eq!(v[1], None);
@@ -530,5 +676,92 @@ mod tests {
             ..c
         };
         assert_eq!(address(&a, &d), Some(3));
+    }
+
+    fn latin(name: &str) -> Record {
+        Record {
+            party: Some(Party::Person),
+            name: name.into(),
+            name_key: name.to_lowercase(),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn latin_names_by_given_and_family_name() {
+        let level = |x: &str, y: &str| name(&latin(x), &latin(y));
+        assert_eq!(level("Mary Casey", "Mary Casey"), Some(5));
+        assert_eq!(level("Bill Smith", "William Smith"), Some(3));
+        assert_eq!(level("Mray Csaey", "Mary Casey"), Some(3));
+        assert_eq!(level("Casey Mray", "Mary Casey"), Some(3));
+        assert_eq!(level("Mary Jones", "Mary Casey"), Some(1));
+        assert_eq!(level("John Casey", "Mary Casey"), Some(0));
+        assert_eq!(level("John Smith", "Mary Casey"), Some(0));
+    }
+
+    #[test]
+    fn mailboxes_that_only_spell_the_name_are_no_evidence() {
+        let with = |e: &str| Record {
+            emails: vec![e.into()],
+            ..latin("Mary Casey")
+        };
+        let level = |x: &str, y: &str| email(&with(x), &with(y));
+        assert_eq!(level("marycasey@yahoo.com", "mary.casey@yahoo.com"), None);
+        assert_eq!(level("mcasey@yahoo.com", "marycasey@gmail.com"), None);
+        assert_eq!(level("marycasey@yahoo.com", "marycasey7@yahoo.com"), None);
+        assert_eq!(level("marycasey7@yahoo.com", "marycasey7@gmail.com"), None);
+        assert_eq!(level("mary1984@yahoo.com", "mary1984@gmail.com"), Some(1));
+        assert_eq!(level("marycasy@yahoo.com", "mcaseyx@yahoo.com"), Some(0));
+        assert_eq!(level("marycasy@yahoo.com", "marycasey@yahoo.com"), Some(1));
+        assert_eq!(level("marycasey@yahoo.com", "marycasey@yahoo.com"), Some(2));
+    }
+
+    #[test]
+    fn latin_addresses_by_their_parts() {
+        let at = |number: &str, street: &str, line2: &str, town: &str, postcode: &str| Record {
+            street_number: number.into(),
+            address_detail: street.into(),
+            address_line2: line2.into(),
+            city: town.into(),
+            postcode: postcode.into(),
+            ..Default::default()
+        };
+        let home = at("3", "ashkanasy crescent", "miowera", "sylvania", "5042");
+        let typo_town = at("3", "ashkanasy crescent", "miowera", "sylvnaia", "5042");
+        let swapped_lines = at("3", "miowera", "ashkanasy crescent", "sylvania", "5042");
+        let other_number = at("17", "ashkanasy crescent", "", "sylvania", "5042");
+        let same_town = at("8", "wallaby place", "", "sylvania", "");
+        let elsewhere = at("8", "wallaby place", "", "como", "4214");
+        assert_eq!(address(&home, &typo_town), Some(3));
+        assert_eq!(address(&home, &swapped_lines), Some(2));
+        assert_eq!(address(&home, &other_number), Some(1));
+        assert_eq!(address(&home, &same_town), Some(1));
+        assert_eq!(address(&home, &elsewhere), Some(0));
+        // The house number written in the street line.
+        let written = |s: &str| Record {
+            address_detail: s.into(),
+            city: "lisatown".into(),
+            ..Default::default()
+        };
+        assert_eq!(
+            address(&written("281 tara lock"), &written("281 tara lck")),
+            Some(2)
+        );
+        assert_eq!(
+            address(&written("281 tara lock"), &written("28 tara lock")),
+            Some(1)
+        );
+    }
+
+    #[test]
+    fn birth_dates_a_keystroke_apart() {
+        let d = |y, m, day| chrono::NaiveDate::from_ymd_opt(y, m, day);
+        assert_eq!(birth_date(d(1979, 9, 16), d(1979, 9, 16)), Some(2));
+        assert_eq!(birth_date(d(1979, 9, 6), d(1979, 6, 9)), Some(1));
+        assert_eq!(birth_date(d(1979, 9, 16), d(1978, 9, 16)), Some(1));
+        assert_eq!(birth_date(d(1979, 9, 16), d(1980, 9, 16)), Some(1));
+        assert_eq!(birth_date(d(1979, 9, 16), d(1979, 9, 18)), Some(1));
+        assert_eq!(birth_date(d(1979, 9, 16), d(1945, 9, 16)), Some(0));
+        assert_eq!(birth_date(d(1979, 9, 16), d(1979, 3, 2)), Some(0));
     }
 }

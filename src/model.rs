@@ -173,8 +173,8 @@ impl ValueFrequency {
         let (x, y) = (&records[a], &records[b]);
         let mut out = [None; FIELDS];
         out[NAME] = match v[NAME] {
-            Some(4) => self.u_of(&format!("n|{}", x.name_key), a, b),
-            Some(3) => sound_key(x).and_then(|k| self.u_of(&k, a, b)),
+            Some(5) => self.u_of(&format!("n|{}", x.name_key), a, b),
+            Some(4) => sound_key(x).and_then(|k| self.u_of(&k, a, b)),
             _ => None,
         };
         if v[MOBILE] == Some(2) {
@@ -313,6 +313,12 @@ const SESSIONS: &[Session] = &[
         on: &[MOBILE, EMAIL],
         held_out: &[MOBILE, EMAIL],
     },
+    // Exports without national identifiers (Latin data mostly) have the birth date; the 身份证
+    // and gender are held out because a Chinese record's birth date may be read from them.
+    Session {
+        on: &[BIRTH],
+        held_out: &[BIRTH, ID, GENDER],
+    },
 ];
 
 fn exact(v: &Vector, f: usize) -> bool {
@@ -323,8 +329,10 @@ impl Model {
     /// Train m by EM sessions (u fixed), then the prior: the chance that two random records are
     /// one customer, `random_pairs` being the number of record pairs of the run.
     pub fn train(vectors: &[Vector], u: Vec<Vec<f64>>, random_pairs: f64) -> Model {
+        // Each session's m counts by the matches it saw with the field present, so a session of a
+        // few dozen pairs cannot outvote one of thousands.
         let mut sums = empty_counts();
-        let mut sessions_per_field = [0usize; FIELDS];
+        let mut weight_per_field = [0f64; FIELDS];
         let mut iterations = 0;
         for session in SESSIONS {
             let subset: Vec<Vector> = vectors
@@ -335,19 +343,19 @@ impl Model {
             if subset.len() < 20 {
                 continue;
             }
-            let (m, n) = em(&subset, &u, session.held_out);
+            let (m, matches, n) = em(&subset, &u, session.held_out);
             iterations += n;
             for f in (0..FIELDS).filter(|f| !session.held_out.contains(f)) {
                 for (s, x) in sums[f].iter_mut().zip(&m[f]) {
-                    *s += x;
+                    *s += x * matches[f];
                 }
-                sessions_per_field[f] += 1;
+                weight_per_field[f] += matches[f];
             }
         }
         let m: Vec<Vec<f64>> = (0..FIELDS)
-            .map(|f| match sessions_per_field[f] {
-                0 => default_m(f),
-                n => sums[f].iter().map(|x| x / n as f64).collect(),
+            .map(|f| match weight_per_field[f] {
+                w if w > 0.0 => sums[f].iter().map(|x| x / w).collect(),
+                _ => default_m(f),
             })
             .collect();
         let mut model = Model {
@@ -418,7 +426,9 @@ fn default_m(f: usize) -> Vec<f64> {
 }
 
 /// EM for m (and the session's own λ) with u fixed, over `vectors`, ignoring `held_out` fields.
-fn em(vectors: &[Vector], u: &[Vec<f64>], held_out: &[usize]) -> (Vec<Vec<f64>>, usize) {
+/// Returns m, the expected number of matches with each field present, and the iterations run.
+fn em(vectors: &[Vector], u: &[Vec<f64>], held_out: &[usize]) -> (Vec<Vec<f64>>, Vec<f64>, usize) {
+    let mut matches = vec![0.0; FIELDS];
     let mut m: Vec<Vec<f64>> = (0..FIELDS).map(default_m).collect();
     let mut lambda: f64 = 0.5;
     let mut iterations = 0;
@@ -458,6 +468,7 @@ fn em(vectors: &[Vector], u: &[Vec<f64>], held_out: &[usize]) -> (Vec<Vec<f64>>,
         }
         let next_lambda = (p_total / vectors.len() as f64).clamp(1e-6, 1.0 - 1e-6);
         let next_m = normalise(&counts, 0.01);
+        matches = counts.iter().map(|c| c.iter().sum()).collect();
         let change = m
             .iter()
             .flatten()
@@ -470,7 +481,7 @@ fn em(vectors: &[Vector], u: &[Vec<f64>], held_out: &[usize]) -> (Vec<Vec<f64>>,
             break;
         }
     }
-    (m, iterations)
+    (m, matches, iterations)
 }
 
 pub fn probability(log2_odds: f64) -> f64 {
@@ -485,7 +496,7 @@ mod tests {
     fn em_separates_agreeing_from_disagreeing_pairs() {
         // 300 pairs agreeing on everything present, 700 disagreeing: EM should put λ near 0.3.
         let agree: Vector = [
-            Some(4),
+            Some(5),
             Some(2),
             None,
             Some(2),

@@ -194,6 +194,11 @@ pub struct Record {
     pub address_detail: String,
     /// The same detail in display form (`3号楼2单元501室`), what a golden record shows.
     pub address_display: String,
+    /// Exports that keep the house number, a second address line (a building, an estate) and
+    /// the postcode in columns of their own (Latin data mostly): each as a match key.
+    pub street_number: String,
+    pub address_line2: String,
+    pub postcode: String,
     pub employer: String,
     pub industry: String,
     pub contact_name: String,

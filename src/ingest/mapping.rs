@@ -53,6 +53,8 @@ fields! {
     Email => "email",
     Address => "address",
     AddressDetail => "address_detail",
+    AddressLine2 => "address_line2",
+    StreetNumber => "street_number",
     Province => "province",
     City => "city",
     District => "district",
@@ -325,6 +327,20 @@ const SYNONYMS: &[(Field, &[&str])] = &[
         ],
     ),
     (Field::AddressDetail, &["街道地址", "街道", "street"]),
+    (
+        Field::AddressLine2,
+        &["地址2", "address2", "addressline2", "addr2"],
+    ),
+    (
+        Field::StreetNumber,
+        &[
+            "门牌号",
+            "streetnumber",
+            "streetno",
+            "housenumber",
+            "houseno",
+        ],
+    ),
     (
         Field::Province,
         &["省", "省份", "所在省", "province", "state"],

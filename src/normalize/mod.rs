@@ -33,6 +33,7 @@ pub mod email;
 pub mod id_card;
 pub mod industry;
 pub mod name;
+pub mod nickname;
 pub mod phone;
 pub mod placeholder;
 pub mod record;

@@ -239,6 +239,13 @@ pub fn parse(raw: &str) -> Phone {
     if placeholder::is_placeholder(&digits) {
         return Phone::new(PhoneKind::Placeholder, digits);
     }
+    // `+1 754 622 8431` and `1-754-622-8431` read as 11 digits that look like a Chinese mobile
+    // (175…); the country code, or the North American 1-3-3-4 grouping, says they are not.
+    if written_foreign(&main) {
+        if let Some(foreign) = foreign(&main) {
+            return foreign;
+        }
+    }
     let phone = classify_digits(&digits, extension.clone());
     if let PhoneKind::Invalid(_) = phone.kind {
         if let Some(foreign) = foreign(&main) {
@@ -261,6 +268,21 @@ pub fn parse(raw: &str) -> Phone {
         }
     }
     phone
+}
+
+/// A number written with a country code other than China's, or in the North American
+/// `1-415-555-0134` grouping, which no Chinese number uses.
+fn written_foreign(main: &str) -> bool {
+    let trimmed = main.trim();
+    if let Some(rest) = trimmed.strip_prefix('+') {
+        let rest = rest.trim_start();
+        return !rest.starts_with("86") && !rest.starts_with("0086");
+    }
+    let groups: Vec<&str> = trimmed
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|g| !g.is_empty())
+        .collect();
+    groups.len() == 4 && groups[0] == "1" && groups[1..].iter().map(|g| g.len()).eq([3, 3, 4])
 }
 
 /// A valid number of another country: `+44 20 7946 0958`, or a North American number written the
@@ -495,6 +517,9 @@ mod tests {
             ("+1 415 555 0134", Some("+14155550134")),
             ("415.555.0134", Some("+14155550134")),
             ("+44 20 7946 0958", Some("+442079460958")),
+            ("+1 (754) 622-8431", Some("+17546228431")),
+            ("1-754-622-8431", Some("+17546228431")),
+            ("+86 175 4622 8431", None),
             ("13800138001", None),
             ("010-62345678", None),
         ] {

@@ -688,6 +688,10 @@ impl<'a> Row<'a> {
             .first(Field::AddressDetail)
             .map(|(_, v)| v.to_string())
             .unwrap_or_default();
+        let key = |v: Option<(usize, &str)>| v.map(|(_, v)| text::match_key(v)).unwrap_or_default();
+        r.street_number = key(self.first(Field::StreetNumber));
+        r.address_line2 = key(self.first(Field::AddressLine2));
+        r.postcode = key(self.first(Field::Postcode));
         let (col, written) = match self.first(Field::Address) {
             Some((c, v)) => (Some(c), v.to_string()),
             None => (None, format!("{province}{city}{district}{detail}")),
