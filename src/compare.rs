@@ -119,7 +119,7 @@ pub fn compare(a: &Record, b: &Record) -> Vector {
     // contact, or a shared flat, outweigh two different names; so the second says nothing more.
     // When the company names agree as well, the shared contact is the second fact the pair holds
     // in common, as a person's name and mobile are for two person records: it counts.
-    if v[3] == Some(2) && v[0].is_none_or(|l| l < 3) {
+    if v[3] == Some(2) && v[0].is_none_or(|l| l < 4) {
         v[10] = v[10].filter(|&l| l == 0);
     }
     if v[6] == Some(3) {
@@ -639,7 +639,7 @@ mod tests {
             ..Default::default()
         };
         let v = compare(&row, &company);
-        assert_eq!((v[0], v[3], v[10]), (Some(3), Some(2), Some(2)));
+        assert_eq!((v[0], v[3], v[10]), (Some(4), Some(2), Some(2)));
         assert_eq!(compare(&company, &row)[10], Some(2));
         // Read as the person, the row has no contact to compare.
         assert_eq!(compare(&row, &person)[10], None);
