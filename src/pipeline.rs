@@ -215,65 +215,50 @@ pub fn run(input: &Path, plan: Plan, options: &RunOptions) -> Result<RunOutcome>
             cluster_of: &linkage.clustering.cluster_of,
         },
     );
-    let settled = match store {
-        Some(_) => Some(state::settle(&state::RunFacts {
-            snap: &snap,
-            tables: &tables,
-            records: &records,
-            rows: &rows,
-            fresh: &fresh,
-            cluster_of: &linkage.clustering.cluster_of,
-            ids: &ids,
-            issues: &issues,
-            encoded: &encoded,
-            scored: &linkage.scored,
-            rescored,
-            model: serde_json::to_string(&linkage.model)?,
-        })?),
-        None => None,
-    };
-
     let report_started = Instant::now();
     progress::stage("report", 10);
     std::fs::create_dir_all(&options.out)
         .with_context(|| format!("cannot create the output folder {}", options.out.display()))?;
-    let written = report::write_crosswalk(&options.out, &tables, &golden, options.excel_bom)?;
+    let (out, bom, stored) = (&options.out, options.excel_bom, store.is_some());
+    // The comparison with the store and the tables that do not depend on it, side by side: each
+    // writer has a file of its own. issues.csv sorts the issues, so it waits for `settle`.
+    let (settled, written) = rayon::join(
+        || -> Result<Option<state::Settled>> {
+            let settled = if stored {
+                Some(state::settle(&state::RunFacts {
+                    snap: &snap,
+                    tables: &tables,
+                    records: &records,
+                    rows: &rows,
+                    fresh: &fresh,
+                    cluster_of: &linkage.clustering.cluster_of,
+                    ids: &ids,
+                    issues: &issues,
+                    encoded: &encoded,
+                    scored: &linkage.scored,
+                    rescored,
+                    model: serde_json::to_string(&linkage.model)?,
+                })?)
+            } else {
+                None
+            };
+            report::write_issues(out, &mut issues, bom)?;
+            Ok(settled)
+        },
+        || -> Result<u64> {
+            let written = report::write_crosswalk(out, &tables, &golden, bom)?;
+            report::write_quarantine(out, &tables, bom)?;
+            let refused = &linkage.clustering.refused;
+            report::write_pairs(out, &tables, &records, &linkage.scored, refused, bom)?;
+            report::write_json(out, "model.json", &serde_json::to_value(&linkage.model)?)?;
+            report::write_golden(out, &tables, &records, &survivorship, bom)?;
+            report::write_lineage(out, &tables, &records, &survivorship, bom)?;
+            Ok(written)
+        },
+    );
+    let (settled, written) = (settled?, written?);
     drop(golden);
-    progress::tick(1);
-    report::write_quarantine(&options.out, &tables, options.excel_bom)?;
-    progress::tick(1);
-    report::write_issues(&options.out, &mut issues, options.excel_bom)?;
-    progress::tick(1);
-    report::write_pairs(
-        &options.out,
-        &tables,
-        &records,
-        &linkage.scored,
-        &linkage.clustering.refused,
-        options.excel_bom,
-    )?;
-    progress::tick(1);
-    report::write_json(
-        &options.out,
-        "model.json",
-        &serde_json::to_value(&linkage.model)?,
-    )?;
-    progress::tick(1);
-    report::write_golden(
-        &options.out,
-        &tables,
-        &records,
-        &survivorship,
-        options.excel_bom,
-    )?;
-    progress::tick(1);
-    report::write_lineage(
-        &options.out,
-        &tables,
-        &records,
-        &survivorship,
-        options.excel_bom,
-    )?;
+    progress::tick(7);
     check_conservation(&tables, written)?;
     if let Some(settled) = &settled {
         report::write_id_map(&options.out, &ids.changes, options.excel_bom)?;
@@ -345,11 +330,17 @@ pub fn run(input: &Path, plan: Plan, options: &RunOptions) -> Result<RunOutcome>
         unmask: options.unmask,
     };
     progress::tick(1);
-    report::write_conflicts(&options.out, &view, options.excel_bom)?;
-    progress::tick(1);
-    report::xlsx::write(&options.out, &view)?;
-    progress::tick(1);
-    report::html::write(&options.out, &view)?;
+    let ((conflicts, xlsx), html) = rayon::join(
+        || {
+            rayon::join(
+                || report::write_conflicts(out, &view, bom),
+                || report::xlsx::write(out, &view),
+            )
+        },
+        || report::html::write(out, &view),
+    );
+    (conflicts?, xlsx?, html?);
+    progress::tick(2);
     report::write_json(&options.out, "summary.json", &summary)?;
     if let (Some(store), Some(settled)) = (store, settled) {
         let mut change = settled.change;

@@ -98,8 +98,9 @@ pub fn assign_ids(
     for &(n, old, c) in &claims {
         went.entry(old).or_default().push((n, c));
     }
+    let claimed: BTreeSet<u32> = shared.keys().map(|&(c, _)| c).collect();
     let new_clusters: BTreeSet<u32> = (0..clusters as u32)
-        .filter(|c| !shared.keys().any(|(sc, _)| sc == c))
+        .filter(|c| !claimed.contains(c))
         .collect();
     for c in &new_clusters {
         changes.push(IdChange {

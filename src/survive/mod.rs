@@ -752,6 +752,11 @@ fn fill_from_region_code(values: &mut [Survivor]) {
 /// A landline written without its area code gets the golden city's.
 fn with_area_code(mut c: Candidate, area_code: Option<&str>) -> Candidate {
     let Some(code) = area_code else { return c };
+    // A number written with a leading 0 (and no 0086) is a landline with its area code or no
+    // Chinese number at all, never a local one: no need to parse it again.
+    if c.value.starts_with('0') && !c.value.starts_with("0086") {
+        return c;
+    }
     let parsed = phone::parse(&c.value);
     if parsed.kind == phone::PhoneKind::Local {
         let full = phone::with_area_code(&parsed, code);
