@@ -160,6 +160,11 @@ pub fn run(input: &Path, plan: Plan, options: &RunOptions) -> Result<RunOutcome>
         &records,
         &linkage.clustering.cluster_of,
     ));
+    // Nothing reads a row's raw values after the checks across records (issues carry their own
+    // copies, outputs name rows by key): let them go before the golden records are built.
+    for t in &mut tables {
+        t.records.par_iter_mut().for_each(|r| r.values = Vec::new());
+    }
     let link_ms = stage.elapsed().as_millis();
     let link_mib = memory::peak_rss_mib();
     let ids = match store {

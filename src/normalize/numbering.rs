@@ -15,12 +15,17 @@ use std::sync::{Arc, LazyLock, RwLock};
 use phonenumber::metadata::{Descriptor, Metadata, DATABASE};
 use regex::{Regex, RegexBuilder};
 
-/// The crate's options (whitespace in patterns ignored), with room for the lazy DFA of a plan's
-/// long alternations to stay built: with the default limit it is cleared and rebuilt all the time.
-fn builder(pattern: &str) -> RegexBuilder {
-    let mut b = RegexBuilder::new(pattern);
-    b.ignore_whitespace(true).dfa_size_limit(32 << 20);
-    b
+/// A pattern anchored at the start of the number, with the crate's options (whitespace in patterns
+/// ignored) and room for the lazy DFA of a plan's long alternations to stay built. The crate asks
+/// whether the leftmost match starts the number; a match anchored there exists exactly then, and an
+/// anchored search stops at the first digit that fits no alternative.
+fn anchored(pattern: &str) -> Option<Regex> {
+    // The line break ends a comment the pattern might close with (whitespace mode).
+    RegexBuilder::new(&format!("^(?:{pattern}\n)"))
+        .ignore_whitespace(true)
+        .dfa_size_limit(32 << 20)
+        .build()
+        .ok()
 }
 
 /// One descriptor: its pattern and the lengths a number of its kind may have.
@@ -31,7 +36,7 @@ struct Pattern {
 
 impl Pattern {
     fn of(d: &Descriptor) -> Option<Pattern> {
-        let regex = builder(d.national_number().as_str()).build().ok()?;
+        let regex = anchored(d.national_number().as_str())?;
         Some(Pattern {
             regex,
             lengths: d.possible_length().to_vec(),
@@ -41,7 +46,7 @@ impl Pattern {
     /// The crate's `Descriptor::is_match`: a possible length, and a match that starts the number.
     fn matches(&self, national: &str) -> bool {
         (self.lengths.is_empty() || self.lengths.contains(&(national.len() as u16)))
-            && self.regex.find(national).is_some_and(|m| m.start() == 0)
+            && self.regex.is_match(national)
     }
 }
 
@@ -71,7 +76,7 @@ impl Region {
         ];
         Some(Region {
             leading: match meta.leading_digits() {
-                Some(l) => Some(builder(l.as_str()).build().ok()?),
+                Some(l) => Some(anchored(l.as_str())?),
                 None => None,
             },
             general: Pattern::of(d.general())?,
@@ -86,7 +91,7 @@ impl Region {
 
     fn claims(&self, national: &str) -> bool {
         match &self.leading {
-            Some(l) => l.find(national).is_some_and(|m| m.start() == 0),
+            Some(l) => l.is_match(national),
             None => self.known(national),
         }
     }
