@@ -40,3 +40,16 @@ pub mod placeholder;
 pub mod record;
 pub mod text;
 pub mod uscc;
+
+/// A seeded xorshift generator for tests that compare a fast path with its reference on many
+/// values: `next(n)` is a number below `n`, the same sequence for the same seed.
+#[cfg(test)]
+pub(crate) fn test_numbers(seed: u64) -> impl FnMut(u64) -> u64 {
+    let mut state = seed;
+    move |n| {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state % n
+    }
+}
