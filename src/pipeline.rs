@@ -21,7 +21,7 @@ use crate::report;
 use crate::state::{self, Decision, DecisionOutcome, Rows};
 use crate::store::{assign_ids, Snapshot, Store, Target};
 use crate::survive::{golden_id, survive, Field, Survivorship};
-use crate::validate::cross_record_issues;
+use crate::validate::{cross_record_issues, Written};
 
 /// What the caller needs to report and to choose the exit status.
 pub struct RunOutcome {
@@ -138,6 +138,13 @@ pub fn run(input: &Path, plan: Plan, options: &RunOptions) -> Result<RunOutcome>
         issues.extend(n.issues);
     }
     let fresh: Vec<bool> = encoded.iter().map(Option::is_some).collect();
+    // Nothing reads a row's raw values after this but the checks across records, which take what
+    // they need now (issues carry their own copies, outputs name rows by key): the rest is let go
+    // before linking.
+    let written = Written::take(&tables, &records);
+    for t in &mut tables {
+        t.records.par_iter_mut().for_each(|r| r.values = Vec::new());
+    }
     let normalize_ms = stage.elapsed().as_millis();
     let normalize_mib = memory::peak_rss_mib();
 
@@ -158,13 +165,9 @@ pub fn run(input: &Path, plan: Plan, options: &RunOptions) -> Result<RunOutcome>
     issues.extend(cross_record_issues(
         &tables,
         &records,
+        &written,
         &linkage.clustering.cluster_of,
     ));
-    // Nothing reads a row's raw values after the checks across records (issues carry their own
-    // copies, outputs name rows by key): let them go before the golden records are built.
-    for t in &mut tables {
-        t.records.par_iter_mut().for_each(|r| r.values = Vec::new());
-    }
     let link_ms = stage.elapsed().as_millis();
     let link_mib = memory::peak_rss_mib();
     let ids = match store {

@@ -11,9 +11,38 @@ use crate::ingest::mapping::Field;
 use crate::normalize::{date, id_card};
 use crate::record::{Issue, Record, SourceTable};
 
+/// What the checks across records read of a row, taken while the raw rows are still held: the
+/// written 性别 and 出生日期 (column and trimmed text) of every record without a 身份证 of its own —
+/// only those are checked this way.
+pub struct Written(HashMap<usize, [Option<(usize, String)>; 2]>);
+
+impl Written {
+    pub fn take(tables: &[SourceTable], records: &[Record]) -> Written {
+        let mut kept = HashMap::new();
+        for (i, r) in records.iter().enumerate() {
+            if r.id_number.is_some() {
+                continue;
+            }
+            let table = &tables[r.source];
+            let raw = &table.records[r.row];
+            let column = |field: Field| {
+                let c = table.columns.iter().position(|c| c.field == Some(field))?;
+                let v = raw.values.get(c)?.trim();
+                (!v.is_empty()).then(|| (c, v.to_string()))
+            };
+            let written = [column(Field::Gender), column(Field::BirthDate)];
+            if written.iter().any(Option::is_some) {
+                kept.insert(i, written);
+            }
+        }
+        Written(kept)
+    }
+}
+
 pub fn cross_record_issues(
     tables: &[SourceTable],
     records: &[Record],
+    written: &Written,
     cluster_of: &[u32],
 ) -> Vec<Issue> {
     // The one valid ID of each cluster (None when it has several), and a record holding it.
@@ -30,9 +59,10 @@ pub fn cross_record_issues(
     }
     let mut issues = Vec::new();
     for (i, r) in records.iter().enumerate() {
-        if r.id_number.is_some() {
-            continue; // checked against its own ID already
-        }
+        // A record with its own ID was checked against it already (it has nothing in `written`).
+        let Some([gender, birth]) = written.0.get(&i) else {
+            continue;
+        };
         let Some(Some((id, holder))) = ids.get(&cluster_of[i]) else {
             continue;
         };
@@ -45,10 +75,10 @@ pub fn cross_record_issues(
             &tables[records[*holder].source].name,
             &tables[records[*holder].source].records[records[*holder].row].key,
         );
-        let column = |field: Field| {
-            let c = table.columns.iter().position(|c| c.field == Some(field))?;
-            let v = raw.values[c].trim();
-            (!v.is_empty()).then(|| (table.columns[c].name.clone(), v.to_string()))
+        let column = |written: &Option<(usize, String)>| {
+            written
+                .as_ref()
+                .map(|(c, v)| (table.columns[*c].name.clone(), v.clone()))
         };
         let issue = |field: String, kind: &str, value: String, message: String| Issue {
             source: table.name.clone(),
@@ -59,7 +89,7 @@ pub fn cross_record_issues(
             value,
             message,
         };
-        if let Some((name, v)) = column(Field::Gender) {
+        if let Some((name, v)) = column(gender) {
             if info.sex_conflicts(&v) {
                 let msg = format!(
                     "性别与同一客户的身份证不符 (the 身份证 in {hs} {hk} says {})",
@@ -68,7 +98,7 @@ pub fn cross_record_issues(
                 issues.push(issue(name, "gender_id_mismatch", v, msg));
             }
         }
-        if let Some((name, v)) = column(Field::BirthDate) {
+        if let Some((name, v)) = column(birth) {
             if let date::DateValue::Valid(w) = date::parse(&v) {
                 if w.date != info.birth_date {
                     let msg = format!(
