@@ -147,25 +147,61 @@ pub struct GoldenRecord {
     pub party: Party,
     /// The cluster's records (indexes into the run's records), in file order.
     pub members: Vec<usize>,
-    values: Vec<Survivor>,
+    /// The fields that have a value, in field order: most customers fill a third of the fields,
+    /// and a run holds a golden record per customer.
+    values: Vec<(Field, Survivor)>,
 }
 
+/// The value of a field no record filled.
+static EMPTY: Survivor = Survivor {
+    value: String::new(),
+    record: None,
+    rule: Cow::Borrowed(""),
+};
+
 impl GoldenRecord {
+    /// A golden record from one survivor per field of [`Field::ALL`], in its order.
+    pub fn new(id: String, party: Party, members: Vec<usize>, values: Vec<Survivor>) -> Self {
+        debug_assert_eq!(values.len(), Field::ALL.len());
+        let mut values: Vec<(Field, Survivor)> = Field::ALL
+            .into_iter()
+            .zip(values)
+            .filter(|(_, s)| !s.value.is_empty())
+            .collect();
+        values.shrink_to_fit();
+        GoldenRecord {
+            id,
+            party,
+            members,
+            values,
+        }
+    }
+
     pub fn get(&self, field: Field) -> &Survivor {
-        &self.values[field as usize]
+        self.values
+            .iter()
+            .find(|(f, _)| *f == field)
+            .map_or(&EMPTY, |(_, s)| s)
     }
 
     pub fn value(&self, field: Field) -> &str {
-        &self.values[field as usize].value
+        &self.get(field).value
     }
 
     /// Set a field to the value a steward pinned, whatever the records say.
     pub fn pin(&mut self, field: Field, value: &str, why: &str) {
-        self.values[field as usize] = Survivor {
+        let pinned = Survivor {
             value: value.to_string(),
             record: None,
             rule: why.to_string().into(),
         };
+        match self.values.iter_mut().find(|(f, _)| *f == field) {
+            Some((_, s)) => *s = pinned,
+            None => {
+                let at = self.values.partition_point(|(f, _)| (*f as usize) < field as usize);
+                self.values.insert(at, (field, pinned));
+            }
+        }
     }
 }
 
@@ -563,12 +599,7 @@ fn decide(records: &[Record], trust: &Trust, c: usize, m: &[usize]) -> Decided {
         }
     }
     Decided {
-        golden: GoldenRecord {
-            id: golden_id(c as u32),
-            party,
-            members: m.to_vec(),
-            values,
-        },
+        golden: GoldenRecord::new(golden_id(c as u32), party, m.to_vec(), values),
         conflicts,
     }
 }
