@@ -6,6 +6,10 @@
 //! row is not normalized again (its normalized record is stored) and its pairs with other
 //! unchanged rows keep their scores, so only pairs touching a new or changed row are compared:
 //! an incremental run costs what changed, not what is there.
+//!
+//! Survivorship likewise: the source trust is learned by a full run and then frozen (like the
+//! model), and a cluster that holds the very same unchanged records as a stored golden record
+//! takes that golden record, its lineage and its conflicts over instead of deciding them again.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -20,8 +24,9 @@ use crate::normalize::record::Known;
 use crate::record::{Issue, Record, SourceTable};
 use crate::store::{
     check_decision, content_hash, split_record, store_keys, Change, GoldenState, IdChange,
-    IdChangeKind, Ids, IssueKey, Snapshot, StoredPair, StoredRecord,
+    IdChangeKind, Ids, IssueKey, Snapshot, StoredPair, StoredRecord, StoredSurvival,
 };
+use crate::survive::{self, trust::Trust, Decided, Field, Survivorship};
 
 /// The steward version: a store written by another version is not trusted for normalized forms.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
@@ -167,6 +172,94 @@ pub fn prior_pairs(
                 weight: p.weight,
                 probability: p.probability,
                 field_weights,
+            })
+        })
+        .collect()
+}
+
+/// The source trust the last full run learned, when this run may take it over: an incremental run
+/// over the same sources with the same pinned weights.
+pub fn frozen_trust(
+    snap: &Snapshot,
+    source_names: &[String],
+    pinned: &[(usize, Field, f64)],
+) -> Option<Trust> {
+    let text = snap.trust.as_deref().filter(|_| incremental(snap))?;
+    Trust::thaw(text, source_names, pinned)
+}
+
+/// Per cluster, a digest of its records (source, key and content hash of each, in file order):
+/// equal digests, equal records.
+pub fn member_digests(
+    tables: &[SourceTable],
+    records: &[Record],
+    rows: &Rows,
+    members: &[Vec<usize>],
+) -> Vec<String> {
+    members
+        .par_iter()
+        .map(|m| {
+            let mut h = blake3::Hasher::new();
+            for &i in m {
+                let r = &records[i];
+                for part in [
+                    &tables[r.source].name,
+                    &rows.keys[r.source][r.row],
+                    &rows.hashes[r.source][r.row],
+                ] {
+                    h.update(part.as_bytes());
+                    h.update(&[0x1f]);
+                }
+                h.update(&[0x1e]);
+            }
+            h.finalize().to_hex()[..32].to_string()
+        })
+        .collect()
+}
+
+/// Per cluster, the stored golden record it takes over: the one of its golden id, when the cluster
+/// holds the very same records as then and none of them is new or changed.
+pub fn kept_survivorship(
+    snap: &Snapshot,
+    ids: &Ids,
+    members: &[Vec<usize>],
+    digests: &[String],
+    fresh: &[bool],
+) -> Vec<Option<Decided>> {
+    members
+        .par_iter()
+        .enumerate()
+        .map(|(c, m)| {
+            let stored = snap.survived.get(&ids.of_cluster[c])?;
+            if stored.members != digests[c] || m.iter().any(|&i| fresh[i]) {
+                return None;
+            }
+            survive::stored::decode(&stored.data, c, m)
+        })
+        .collect()
+}
+
+/// The stored form of the golden records survivorship decided in this run (before the steward's
+/// pins), for the clusters that did not take theirs over.
+pub fn survived(
+    survivorship: &Survivorship,
+    kept: &[bool],
+    digests: &[String],
+) -> Vec<StoredSurvival> {
+    let conflicts = &survivorship.conflicts;
+    survivorship
+        .golden
+        .par_iter()
+        .enumerate()
+        .filter(|(c, _)| !kept[*c])
+        .filter_map(|(c, g)| {
+            // Conflicts come cluster by cluster, in the order of the golden records.
+            let from = conflicts.partition_point(|k| k.golden < c);
+            let to = conflicts.partition_point(|k| k.golden <= c);
+            Some(StoredSurvival {
+                golden_id: g.id.clone(),
+                members: digests[c].clone(),
+                data: survive::stored::encode(g, &conflicts[from..to])?,
             })
         })
         .collect()
@@ -345,10 +438,14 @@ pub struct RunFacts<'a> {
     /// The pairs were all scored afresh (the stored ones are replaced).
     pub rescored: bool,
     pub model: String,
+    /// The trust survivorship used, frozen (see [`Trust::freeze`]).
+    pub trust: String,
+    /// The golden records survivorship decided in this run (see [`survived`]).
+    pub survived: Vec<StoredSurvival>,
 }
 
 /// Compare this run with the store: the diff, its counts, and the change to write.
-pub fn settle(f: &RunFacts) -> Result<Settled> {
+pub fn settle(f: RunFacts) -> Result<Settled> {
     let snap = f.snap;
     let first = snap.runs == 0;
     let mut diff = Vec::new();
@@ -543,10 +640,22 @@ pub fn settle(f: &RunFacts) -> Result<Settled> {
             field_weights: serde_json::to_string(&p.field_weights)?,
         });
     }
+    // Golden records: those decided now replace the stored ones; retired ids lose theirs.
+    let active: BTreeSet<&str> = f.ids.of_cluster.iter().map(String::as_str).collect();
+    let mut retired: Vec<String> = snap
+        .survived
+        .keys()
+        .filter(|id| !active.contains(id.as_str()))
+        .cloned()
+        .collect();
+    retired.sort();
+    change.survived_delete = retired;
+    change.survived_upsert = f.survived;
     change.meta = vec![
         ("version", VERSION.to_string()),
         ("next_id", f.ids.next.to_string()),
         ("model", f.model.clone()),
+        ("trust", f.trust.clone()),
     ];
     diff.sort();
     let counts = serde_json::json!({

@@ -1,6 +1,6 @@
 //! Store: the state kept across runs — golden ids and their history, every record's content hash
-//! and normalized form, the trained model and the scored pairs, the issues of the last run and the
-//! steward's decisions.
+//! and normalized form, the trained model and the scored pairs, the learned source trust and each
+//! golden record as survivorship made it, the issues of the last run and the steward's decisions.
 //!
 //! Two back ends hold the same schema: an embedded SQLite file (`--state FILE`, the default) and a
 //! PostgreSQL database (`[state] url = "postgres://…"` in the job). Both speak the same portable SQL
@@ -53,6 +53,7 @@ pub enum Val {
     Text(String),
     Int(i64),
     Real(f64),
+    Bytes(Vec<u8>),
 }
 
 impl Val {
@@ -74,6 +75,13 @@ impl Val {
         match self {
             Val::Real(r) => *r,
             _ => 0.0,
+        }
+    }
+
+    pub fn into_bytes(self) -> Vec<u8> {
+        match self {
+            Val::Bytes(b) => b,
+            _ => Vec::new(),
         }
     }
 }
@@ -102,12 +110,19 @@ impl From<f64> for Val {
     }
 }
 
+impl From<Vec<u8>> for Val {
+    fn from(b: Vec<u8>) -> Val {
+        Val::Bytes(b)
+    }
+}
+
 /// The type of a column read back.
 #[derive(Debug, Clone, Copy)]
 pub enum Kind {
     Text,
     Int,
     Real,
+    Bytes,
 }
 
 /// What a back end does: run portable SQL (`$1`-style parameters) and own the transaction.
@@ -127,6 +142,7 @@ const SCHEMA: &[&str] = &[
     "CREATE TABLE IF NOT EXISTS pairs (left_source TEXT NOT NULL, left_key TEXT NOT NULL, right_source TEXT NOT NULL, right_key TEXT NOT NULL, weight DOUBLE PRECISION NOT NULL, probability DOUBLE PRECISION NOT NULL, field_weights TEXT NOT NULL, PRIMARY KEY (left_source, left_key, right_source, right_key))",
     "CREATE INDEX IF NOT EXISTS pairs_right ON pairs (right_source, right_key)",
     "CREATE TABLE IF NOT EXISTS issues (source TEXT NOT NULL, key TEXT NOT NULL, field TEXT NOT NULL, kind TEXT NOT NULL, severity TEXT NOT NULL, PRIMARY KEY (source, key, field, kind))",
+    "CREATE TABLE IF NOT EXISTS survivorship (golden_id TEXT PRIMARY KEY, members TEXT NOT NULL, data BYTEA NOT NULL)",
     "CREATE TABLE IF NOT EXISTS decisions (decision BIGINT PRIMARY KEY, kind TEXT NOT NULL, a TEXT NOT NULL, b TEXT NOT NULL, value TEXT NOT NULL, made TEXT NOT NULL)",
 ];
 
@@ -159,6 +175,17 @@ pub struct StoredPair {
     pub field_weights: String,
 }
 
+/// A golden record as survivorship made it (before the steward's pins), with its conflicts: taken
+/// over by a run in which its cluster holds the very same records.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredSurvival {
+    pub golden_id: String,
+    /// The digest of the cluster's records (see `state::member_digests`).
+    pub members: String,
+    /// The survivorship's stored form (`survive::stored`).
+    pub data: Vec<u8>,
+}
+
 /// `(source, key, field, kind)` of an issue, with its severity.
 pub type IssueKey = (String, String, String, String);
 
@@ -182,11 +209,15 @@ pub struct Snapshot {
     pub version: String,
     pub next_id: u64,
     pub model: Option<String>,
+    /// The source trust the last full run learned, as JSON (`state::FrozenTrust`).
+    pub trust: Option<String>,
     pub records: HashMap<(String, String), StoredRecord>,
     pub golden: HashMap<String, GoldenState>,
     pub pairs: Vec<StoredPair>,
     pub issues: HashMap<IssueKey, String>,
     pub decisions: Vec<StoredDecision>,
+    /// By golden id.
+    pub survived: HashMap<String, StoredSurvival>,
 }
 
 /// What one run writes, all in its one transaction.
@@ -207,6 +238,9 @@ pub struct Change {
     pub pairs_insert: Vec<StoredPair>,
     pub issues_insert: Vec<(IssueKey, String)>,
     pub issues_delete: Vec<IssueKey>,
+    /// Golden records survivorship made in this run, and the golden ids whose stored one goes.
+    pub survived_upsert: Vec<StoredSurvival>,
+    pub survived_delete: Vec<String>,
 }
 
 /// An open store, inside the transaction of the current run.
@@ -241,6 +275,7 @@ impl Store {
                 "version" => snap.version = row[1].text().to_string(),
                 "next_id" => snap.next_id = row[1].text().parse().unwrap_or(1),
                 "model" => snap.model = Some(row[1].text().to_string()),
+                "trust" => snap.trust = Some(row[1].text().to_string()),
                 _ => {}
             }
         }
@@ -305,6 +340,23 @@ impl Store {
             snap.issues.insert((t(0), t(1), t(2), t(3)), t(4));
         }
         snap.decisions = self.decisions()?;
+        for row in self.rows(
+            "SELECT golden_id, members, data FROM survivorship",
+            &[Kind::Text, Kind::Text, Kind::Bytes],
+        )? {
+            let mut row = row.into_iter();
+            let mut text = || row.next().map(|v| v.text().to_string()).unwrap_or_default();
+            let (golden_id, members) = (text(), text());
+            let data = row.next().map(Val::into_bytes).unwrap_or_default();
+            snap.survived.insert(
+                golden_id.clone(),
+                StoredSurvival {
+                    golden_id,
+                    members,
+                    data,
+                },
+            );
+        }
         Ok(snap)
     }
 
@@ -502,6 +554,30 @@ impl Store {
             issues,
             "ON CONFLICT (source, key, field, kind) DO UPDATE SET severity = excluded.severity",
         )?;
+        let gone: Vec<Vec<Val>> = c
+            .survived_delete
+            .iter()
+            .map(|id| vec![id.clone().into()])
+            .collect();
+        delete_rows(db, "survivorship", &["golden_id"], gone)?;
+        let survived = c
+            .survived_upsert
+            .iter()
+            .map(|s| {
+                vec![
+                    s.golden_id.clone().into(),
+                    s.members.clone().into(),
+                    s.data.clone().into(),
+                ]
+            })
+            .collect();
+        insert(
+            db,
+            "survivorship",
+            &["golden_id", "members", "data"],
+            survived,
+            "ON CONFLICT (golden_id) DO UPDATE SET members = excluded.members, data = excluded.data",
+        )?;
         db.execute(
             "INSERT INTO runs (run, finished, input, summary) VALUES ($1, $2, $3, $4)",
             &[
@@ -588,6 +664,7 @@ pub trait Cells {
     fn text(&self, i: usize) -> Result<Option<String>>;
     fn int(&self, i: usize) -> Result<Option<i64>>;
     fn real(&self, i: usize) -> Result<Option<f64>>;
+    fn bytes(&self, i: usize) -> Result<Option<Vec<u8>>>;
 }
 
 /// The values of a row, column by column in the given kinds.
@@ -600,6 +677,7 @@ fn read_row(cells: &impl Cells, kinds: &[Kind]) -> Result<Vec<Val>> {
                 Kind::Text => Val::Text(cells.text(i)?.unwrap_or_default()),
                 Kind::Int => Val::Int(cells.int(i)?.unwrap_or_default()),
                 Kind::Real => Val::Real(cells.real(i)?.unwrap_or_default()),
+                Kind::Bytes => Val::Bytes(cells.bytes(i)?.unwrap_or_default()),
             })
         })
         .collect()

@@ -426,3 +426,82 @@ fn d2k_second_run_keeps_every_id() {
         assert_same(sqlite.path(), postgres.path(), "d2k");
     }
 }
+
+/// `golden_id → row` of golden.csv.
+fn golden_rows(out: &Path) -> std::collections::BTreeMap<String, Vec<(String, String)>> {
+    read_csv(&out.join("golden.csv"))
+        .into_iter()
+        .map(|r| {
+            let id = r["golden_id"].clone();
+            (id, r.into_iter().collect())
+        })
+        .collect()
+}
+
+#[test]
+fn incremental_runs_keep_the_learned_trust_and_full_learns_it_again() {
+    for backend in backends() {
+        let input = sample_folder();
+        let changed = sample_folder();
+        perturb_erp(changed.path(), "KH000003", "KH000005", "KH000001");
+        let trust = |out: &Path| {
+            read_json(&out.join("summary.json"))["survivorship"]["source_trust"].clone()
+        };
+        let store = store(backend);
+        let first = run_into(input.path(), &store);
+        let second = run_into(changed.path(), &store);
+        let state = &read_json(&second.path().join("summary.json"))["state"];
+        assert_eq!(state["incremental"], true, "{backend:?}");
+        assert_eq!(
+            trust(second.path()),
+            trust(first.path()),
+            "{backend:?}: frozen"
+        );
+        // Golden records the change did not touch come out as they were.
+        // (diff.csv names the golden record of every new, changed and deleted row.)
+        let touched: std::collections::BTreeSet<String> = read_csv(&second.path().join("diff.csv"))
+            .into_iter()
+            .map(|r| r["golden_id"].clone())
+            .collect();
+        let (before, after) = (golden_rows(first.path()), golden_rows(second.path()));
+        let untouched: Vec<&String> = after.keys().filter(|id| !touched.contains(*id)).collect();
+        assert!(
+            untouched.len() > 10,
+            "{backend:?}: {} untouched",
+            untouched.len()
+        );
+        for id in untouched {
+            assert_eq!(after[id], before[id], "{backend:?}: {id}");
+        }
+
+        // `--full`: the trust learned from today's records, as a run without a store learns it;
+        // the ids stay.
+        let full = tempfile::tempdir().unwrap();
+        run_ok(
+            changed.path(),
+            full.path(),
+            &["--state", &store.arg, "--full"],
+        );
+        let storeless = tempfile::tempdir().unwrap();
+        run_ok(changed.path(), storeless.path(), &[]);
+        assert_eq!(
+            read_json(&full.path().join("summary.json"))["state"]["incremental"],
+            false
+        );
+        assert_eq!(
+            trust(full.path()),
+            trust(storeless.path()),
+            "{backend:?}: learned again"
+        );
+        assert_ne!(
+            trust(full.path()),
+            trust(first.path()),
+            "{backend:?}: the change moves the trust"
+        );
+        assert_eq!(
+            crosswalk(full.path()),
+            crosswalk(second.path()),
+            "{backend:?}: ids"
+        );
+    }
+}
