@@ -64,12 +64,24 @@ pub struct RunOptions {
 
 pub fn run(input: &Path, plan: Plan, options: &RunOptions) -> Result<RunOutcome> {
     let started = Instant::now();
-    // The store's transaction begins here and ends after the last output is written.
-    let mut store = options.state.as_ref().map(Store::open).transpose()?;
-    let mut snap = match store.as_mut() {
-        Some(s) => s.load()?,
-        None => Snapshot::default(),
-    };
+    // The store's transaction begins here and ends after the last output is written. The store is
+    // read while the sources are.
+    let (opened, results) = rayon::join(
+        || -> Result<(Option<Store>, Snapshot)> {
+            match &options.state {
+                Some(target) => {
+                    let mut store = Store::open(target)?;
+                    let snap = store.load()?;
+                    Ok((Some(store), snap))
+                }
+                None => Ok((None, Snapshot::default())),
+            }
+        },
+        || -> Vec<Result<SourceTable, IngestError>> {
+            plan.sources.par_iter().map(read_source).collect()
+        },
+    );
+    let (store, mut snap) = opened?;
     if options.full {
         // Without the model nothing of the last run's work is taken over (see `state::incremental`).
         snap.model = None;
@@ -88,8 +100,6 @@ pub fn run(input: &Path, plan: Plan, options: &RunOptions) -> Result<RunOutcome>
     if let Some(path) = &plan.decisions {
         decisions.extend(state::read_decisions(path)?);
     }
-    let results: Vec<Result<SourceTable, IngestError>> =
-        plan.sources.par_iter().map(read_source).collect();
     let ingest_ms = started.elapsed().as_millis();
     let mut tables = Vec::new();
     let mut failed = Vec::new();

@@ -78,6 +78,13 @@ impl Val {
         }
     }
 
+    pub fn into_text(self) -> String {
+        match self {
+            Val::Text(t) => t,
+            _ => String::new(),
+        }
+    }
+
     pub fn into_bytes(self) -> Vec<u8> {
         match self {
             Val::Bytes(b) => b,
@@ -126,7 +133,7 @@ pub enum Kind {
 }
 
 /// What a back end does: run portable SQL (`$1`-style parameters) and own the transaction.
-pub trait Db {
+pub trait Db: Send {
     fn execute(&mut self, sql: &str, params: &[Val]) -> Result<()>;
     fn query(&mut self, sql: &str, params: &[Val], kinds: &[Kind]) -> Result<Vec<Vec<Val>>>;
     /// Start the run's transaction, waiting for any other run on the same store to finish.
@@ -286,10 +293,7 @@ impl Store {
             "SELECT source, key, hash, golden_id, data FROM records",
             &text5,
         )? {
-            let mut row = row.into_iter().map(|v| match v {
-                Val::Text(t) => t,
-                _ => String::new(),
-            });
+            let mut row = row.into_iter().map(Val::into_text);
             let mut next = || row.next().unwrap_or_default();
             let r = StoredRecord {
                 source: next(),
@@ -304,10 +308,11 @@ impl Store {
             "SELECT golden_id, status, successor FROM golden",
             &[Kind::Text; 3],
         )? {
+            let [id, status, successor] = texts(row);
             let g = GoldenState {
-                id: row[0].text().to_string(),
-                active: row[1].text() == "active",
-                successor: row[2].text().to_string(),
+                id,
+                active: status == "active",
+                successor,
             };
             snap.golden.insert(g.id.clone(), g);
         }
@@ -316,28 +321,31 @@ impl Store {
             Kind::Text,
             Kind::Text,
             Kind::Text,
-            Kind::Real,
-            Kind::Real,
             Kind::Text,
+            Kind::Real,
+            Kind::Real,
         ];
-        for row in self.rows(
-            "SELECT left_source, left_key, right_source, right_key, weight, probability, field_weights FROM pairs",
+        for mut row in self.rows(
+            "SELECT left_source, left_key, right_source, right_key, field_weights, weight, probability FROM pairs",
             &kinds,
         )? {
+            let (weight, probability) = (row[5].real(), row[6].real());
+            row.truncate(5);
+            let [left_source, left_key, right_source, right_key, field_weights] = texts(row);
             snap.pairs.push(StoredPair {
-                left: (row[0].text().into(), row[1].text().into()),
-                right: (row[2].text().into(), row[3].text().into()),
-                weight: row[4].real(),
-                probability: row[5].real(),
-                field_weights: row[6].text().into(),
+                left: (left_source, left_key),
+                right: (right_source, right_key),
+                weight,
+                probability,
+                field_weights,
             });
         }
         for row in self.rows(
             "SELECT source, key, field, kind, severity FROM issues",
             &text5,
         )? {
-            let t = |i: usize| row[i].text().to_string();
-            snap.issues.insert((t(0), t(1), t(2), t(3)), t(4));
+            let [source, key, field, kind, severity] = texts(row);
+            snap.issues.insert((source, key, field, kind), severity);
         }
         snap.decisions = self.decisions()?;
         for row in self.rows(
@@ -345,7 +353,7 @@ impl Store {
             &[Kind::Text, Kind::Text, Kind::Bytes],
         )? {
             let mut row = row.into_iter();
-            let mut text = || row.next().map(|v| v.text().to_string()).unwrap_or_default();
+            let mut text = || row.next().map(Val::into_text).unwrap_or_default();
             let (golden_id, members) = (text(), text());
             let data = row.next().map(Val::into_bytes).unwrap_or_default();
             snap.survived.insert(
@@ -597,6 +605,12 @@ fn issue_key_vals(k: &IssueKey) -> [Val; 4] {
         k.2.clone().into(),
         k.3.clone().into(),
     ]
+}
+
+/// The text cells of a row, moved out.
+fn texts<const N: usize>(row: Vec<Val>) -> [String; N] {
+    let mut row = row.into_iter().map(Val::into_text);
+    std::array::from_fn(|_| row.next().unwrap_or_default())
 }
 
 /// Parameters per statement: well below the limits of both back ends.
