@@ -128,7 +128,7 @@ pub fn run(input: &Path, plan: Plan, options: &RunOptions) -> Result<RunOutcome>
         .collect();
     let mut records = Vec::new();
     let mut issues = ingest_issues(&tables);
-    let mut encoded: Vec<Option<String>> = Vec::new();
+    let mut encoded: Vec<Option<Vec<u8>>> = Vec::new();
     for n in normalized {
         let mut at = 0;
         for (r, count) in n.records.iter().zip(&n.per_record) {

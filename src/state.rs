@@ -31,6 +31,16 @@ use crate::survive::{self, trust::Trust, Decided, Field, Survivorship};
 /// The steward version: a store written by another version is not trusted for normalized forms.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 
+/// What the stored forms depend on: the steward version and the fields of a record, which its
+/// binary form holds one after the other, unnamed (a record of other fields is not read back).
+pub fn forms_version() -> String {
+    let fields = serde_json::to_string(&Record::default()).expect("a record serializes");
+    format!(
+        "{VERSION} {}",
+        &blake3::hash(fields.as_bytes()).to_hex()[..16]
+    )
+}
+
 /// The store's view of this run's rows, per source and row.
 pub struct Rows {
     pub keys: Vec<Vec<String>>,
@@ -91,9 +101,10 @@ fn severity(s: &str) -> &'static str {
     }
 }
 
-/// Whether the last run's work can be taken over: same steward version, a model, some runs.
+/// Whether the last run's work can be taken over: same steward version and record fields, a
+/// model, some runs.
 pub fn incremental(snap: &Snapshot) -> bool {
-    snap.runs > 0 && snap.version == VERSION && snap.model.is_some()
+    snap.runs > 0 && snap.model.is_some() && snap.version == forms_version()
 }
 
 /// For each source and row, the stored record and issues when the row is unchanged.
@@ -115,7 +126,7 @@ pub fn reuse(snap: &Snapshot, tables: &[SourceTable], rows: &Rows) -> Vec<Vec<Kn
                     if stored.hash != rows.hashes[s][row] {
                         return None;
                     }
-                    let data: StoredData = serde_json::from_str(&stored.data).ok()?;
+                    let data: StoredData = postcard::from_bytes(&stored.data).ok()?;
                     let key = &t.records[row].key;
                     let issues = data
                         .issues
@@ -165,7 +176,7 @@ pub fn prior_pairs(
             let a = *index.get(&(p.left.0.as_str(), p.left.1.as_str()))?;
             let b = *index.get(&(p.right.0.as_str(), p.right.1.as_str()))?;
             let field_weights: [Option<f64>; FIELDS] =
-                serde_json::from_str(&p.field_weights).ok()?;
+                postcard::from_bytes(&p.field_weights).ok()?;
             Some(ScoredPair {
                 a: a.min(b),
                 b: a.max(b),
@@ -433,7 +444,7 @@ pub struct RunFacts<'a> {
     pub ids: &'a Ids,
     pub issues: &'a [Issue],
     /// The stored form of each fresh record (see [`encode`]).
-    pub encoded: &'a [Option<String>],
+    pub encoded: &'a [Option<Vec<u8>>],
     pub scored: &'a [ScoredPair],
     /// The pairs were all scored afresh (the stored ones are replaced).
     pub rescored: bool,
@@ -637,7 +648,7 @@ pub fn settle(f: RunFacts) -> Result<Settled> {
             right: f.rows.id(f.tables, b),
             weight: p.weight,
             probability: p.probability,
-            field_weights: serde_json::to_string(&p.field_weights)?,
+            field_weights: postcard::to_stdvec(&p.field_weights)?,
         });
     }
     // Golden records: those decided now replace the stored ones; retired ids lose theirs.
@@ -652,7 +663,7 @@ pub fn settle(f: RunFacts) -> Result<Settled> {
     change.survived_delete = retired;
     change.survived_upsert = f.survived;
     change.meta = vec![
-        ("version", VERSION.to_string()),
+        ("version", forms_version()),
         ("next_id", f.ids.next.to_string()),
         ("model", f.model.clone()),
         ("trust", f.trust.clone()),
@@ -679,7 +690,7 @@ pub fn settle(f: RunFacts) -> Result<Settled> {
 }
 
 /// The stored form of a record: the normalized record and the issues normalization found in it.
-pub fn encode(r: &Record, issues: &[Issue]) -> String {
+pub fn encode(r: &Record, issues: &[Issue]) -> Vec<u8> {
     let data = StoredData {
         record: r.clone(),
         issues: issues
@@ -693,7 +704,7 @@ pub fn encode(r: &Record, issues: &[Issue]) -> String {
             })
             .collect(),
     };
-    serde_json::to_string(&data).expect("a record serializes")
+    postcard::to_stdvec(&data).expect("a record serializes")
 }
 
 fn blank() -> DiffRow {

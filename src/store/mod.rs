@@ -141,12 +141,16 @@ pub trait Db: Send {
     fn commit(&mut self) -> Result<()>;
 }
 
+/// The layout of the tables, numbered: a store of an earlier layout is brought to this one when it
+/// is opened (see [`Store::migrate`]).
+const FORMAT: &str = "2";
+
 const SCHEMA: &[&str] = &[
     "CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
     "CREATE TABLE IF NOT EXISTS runs (run BIGINT PRIMARY KEY, finished TEXT NOT NULL, input TEXT NOT NULL, summary TEXT NOT NULL)",
-    "CREATE TABLE IF NOT EXISTS records (source TEXT NOT NULL, key TEXT NOT NULL, hash TEXT NOT NULL, golden_id TEXT NOT NULL, data TEXT NOT NULL, run BIGINT NOT NULL, PRIMARY KEY (source, key))",
+    "CREATE TABLE IF NOT EXISTS records (source TEXT NOT NULL, key TEXT NOT NULL, hash TEXT NOT NULL, golden_id TEXT NOT NULL, data BYTEA NOT NULL, run BIGINT NOT NULL, PRIMARY KEY (source, key))",
     "CREATE TABLE IF NOT EXISTS golden (golden_id TEXT PRIMARY KEY, status TEXT NOT NULL, successor TEXT NOT NULL, issued_run BIGINT NOT NULL, changed_run BIGINT NOT NULL)",
-    "CREATE TABLE IF NOT EXISTS pairs (left_source TEXT NOT NULL, left_key TEXT NOT NULL, right_source TEXT NOT NULL, right_key TEXT NOT NULL, weight DOUBLE PRECISION NOT NULL, probability DOUBLE PRECISION NOT NULL, field_weights TEXT NOT NULL, PRIMARY KEY (left_source, left_key, right_source, right_key))",
+    "CREATE TABLE IF NOT EXISTS pairs (left_source TEXT NOT NULL, left_key TEXT NOT NULL, right_source TEXT NOT NULL, right_key TEXT NOT NULL, weight DOUBLE PRECISION NOT NULL, probability DOUBLE PRECISION NOT NULL, field_weights BYTEA NOT NULL, PRIMARY KEY (left_source, left_key, right_source, right_key))",
     "CREATE INDEX IF NOT EXISTS pairs_right ON pairs (right_source, right_key)",
     "CREATE TABLE IF NOT EXISTS issues (source TEXT NOT NULL, key TEXT NOT NULL, field TEXT NOT NULL, kind TEXT NOT NULL, severity TEXT NOT NULL, PRIMARY KEY (source, key, field, kind))",
     "CREATE TABLE IF NOT EXISTS survivorship (golden_id TEXT PRIMARY KEY, members TEXT NOT NULL, data BYTEA NOT NULL)",
@@ -160,8 +164,8 @@ pub struct StoredRecord {
     pub key: String,
     pub hash: String,
     pub golden_id: String,
-    /// The normalized record and the issues normalization found, as JSON.
-    pub data: String,
+    /// The normalized record and the issues normalization found, in binary (`state::encode`).
+    pub data: Vec<u8>,
 }
 
 /// A golden id's history: `active`, or `retired` with the id that took over its records.
@@ -179,7 +183,8 @@ pub struct StoredPair {
     pub right: (String, String),
     pub weight: f64,
     pub probability: f64,
-    pub field_weights: String,
+    /// In binary (`state::encode_weights`).
+    pub field_weights: Vec<u8>,
 }
 
 /// A golden record as survivorship made it (before the steward's pins), with its conflicts: taken
@@ -263,15 +268,56 @@ impl Store {
             Target::Sqlite(path) => Box::new(sqlite::Sqlite::open(path)?),
             Target::Postgres(url) => Box::new(postgres::Postgres::connect(url)?),
         };
-        for statement in SCHEMA {
-            db.execute(statement, &[])
-                .with_context(|| format!("cannot set up the state store {}", target.display()))?;
-        }
+        let setup = |db: &mut dyn Db| -> Result<()> {
+            for statement in SCHEMA {
+                db.execute(statement, &[])?;
+            }
+            Ok(())
+        };
+        setup(db.as_mut())
+            .with_context(|| format!("cannot set up the state store {}", target.display()))?;
         db.begin()?;
-        Ok(Store {
+        let mut store = Store {
             db,
             target: target.clone(),
-        })
+        };
+        store.migrate(setup).with_context(|| {
+            format!(
+                "cannot bring the state store {} up to date",
+                target.display()
+            )
+        })?;
+        Ok(store)
+    }
+
+    /// Brings a store of an earlier layout to [`FORMAT`], inside the run's transaction. Format 1
+    /// held normalized records and pair weights as JSON text; format 2 holds them in binary. The
+    /// ids, their history, the content hashes, issues and decisions are kept; the normalized forms
+    /// and the scored pairs are not, and the model is dropped, so the run evaluates every record
+    /// afresh (as after a version change) and stores them anew.
+    fn migrate(&mut self, setup: impl Fn(&mut dyn Db) -> Result<()>) -> Result<()> {
+        let format = self.db.query(
+            "SELECT value FROM meta WHERE name = 'format'",
+            &[],
+            &[Kind::Text],
+        )?;
+        if format.first().is_some_and(|row| row[0].text() == FORMAT) {
+            return Ok(());
+        }
+        let db = self.db.as_mut();
+        db.execute("ALTER TABLE records RENAME TO records_before", &[])?;
+        db.execute("DROP TABLE pairs", &[])?;
+        setup(db)?;
+        db.execute(
+            "INSERT INTO records (source, key, hash, golden_id, data, run) SELECT source, key, hash, golden_id, $1, run FROM records_before",
+            &[Vec::new().into()],
+        )?;
+        db.execute("DROP TABLE records_before", &[])?;
+        db.execute("DELETE FROM meta WHERE name = 'model'", &[])?;
+        db.execute(
+            "INSERT INTO meta (name, value) VALUES ('format', $1) ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+            &[FORMAT.into()],
+        )
     }
 
     pub fn load(&mut self) -> Result<Snapshot> {
@@ -289,18 +335,18 @@ impl Store {
         snap.next_id = snap.next_id.max(1);
         snap.runs = self.rows("SELECT COUNT(*) FROM runs", &[Kind::Int])?[0][0].int();
         let text5 = [Kind::Text; 5];
-        for row in self.rows(
+        for mut row in self.rows(
             "SELECT source, key, hash, golden_id, data FROM records",
-            &text5,
+            &[Kind::Text, Kind::Text, Kind::Text, Kind::Text, Kind::Bytes],
         )? {
-            let mut row = row.into_iter().map(Val::into_text);
-            let mut next = || row.next().unwrap_or_default();
+            let data = row.pop().map(Val::into_bytes).unwrap_or_default();
+            let [source, key, hash, golden_id] = texts(row);
             let r = StoredRecord {
-                source: next(),
-                key: next(),
-                hash: next(),
-                golden_id: next(),
-                data: next(),
+                source,
+                key,
+                hash,
+                golden_id,
+                data,
             };
             snap.records.insert((r.source.clone(), r.key.clone()), r);
         }
@@ -321,17 +367,18 @@ impl Store {
             Kind::Text,
             Kind::Text,
             Kind::Text,
-            Kind::Text,
             Kind::Real,
             Kind::Real,
+            Kind::Bytes,
         ];
         for mut row in self.rows(
-            "SELECT left_source, left_key, right_source, right_key, field_weights, weight, probability FROM pairs",
+            "SELECT left_source, left_key, right_source, right_key, weight, probability, field_weights FROM pairs",
             &kinds,
         )? {
-            let (weight, probability) = (row[5].real(), row[6].real());
-            row.truncate(5);
-            let [left_source, left_key, right_source, right_key, field_weights] = texts(row);
+            let field_weights = row.pop().map(Val::into_bytes).unwrap_or_default();
+            let (weight, probability) = (row[4].real(), row[5].real());
+            row.truncate(4);
+            let [left_source, left_key, right_source, right_key] = texts(row);
             snap.pairs.push(StoredPair {
                 left: (left_source, left_key),
                 right: (right_source, right_key),
