@@ -11,7 +11,7 @@
 //! model), and a cluster that holds the very same unchanged records as a stored golden record
 //! takes that golden record, its lineage and its conflicts over instead of deciding them again.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use anyhow::{bail, Context, Result};
 use rayon::prelude::*;
@@ -466,7 +466,7 @@ pub fn settle(f: RunFacts) -> Result<Settled> {
         ..Default::default()
     };
     // Records: new, changed, unchanged, deleted (or quarantined now).
-    let mut present: BTreeSet<(String, String)> = BTreeSet::new();
+    let mut present: HashSet<(&str, &str)> = HashSet::with_capacity(f.records.len());
     let (mut new, mut changed, mut unchanged) = (0usize, 0usize, 0usize);
     for (i, r) in f.records.iter().enumerate() {
         let id = f.rows.id(f.tables, r);
@@ -502,9 +502,12 @@ pub fn settle(f: RunFacts) -> Result<Settled> {
             });
         }
         if f.fresh[i] {
-            change.pairs_drop.push(id.clone());
+            change.pairs_drop.push(id);
         }
-        present.insert(id);
+        present.insert((
+            f.tables[r.source].name.as_str(),
+            f.rows.keys[r.source][r.row].as_str(),
+        ));
     }
     let quarantined: BTreeSet<(String, String)> = f
         .tables
@@ -518,7 +521,7 @@ pub fn settle(f: RunFacts) -> Result<Settled> {
     let mut gone: Vec<&StoredRecord> = snap
         .records
         .values()
-        .filter(|s| !present.contains(&(s.source.clone(), s.key.clone())))
+        .filter(|s| !present.contains(&(s.source.as_str(), s.key.as_str())))
         .collect();
     gone.sort_by(|a, b| (&a.source, &a.key).cmp(&(&b.source, &b.key)));
     for s in &gone {

@@ -334,34 +334,42 @@ impl Store {
         }
         snap.next_id = snap.next_id.max(1);
         snap.runs = self.rows("SELECT COUNT(*) FROM runs", &[Kind::Int])?[0][0].int();
-        let text5 = [Kind::Text; 5];
-        for mut row in self.rows(
-            "SELECT source, key, hash, golden_id, data FROM records",
-            &[Kind::Text, Kind::Text, Kind::Text, Kind::Text, Kind::Bytes],
-        )? {
-            let data = row.pop().map(Val::into_bytes).unwrap_or_default();
-            let [source, key, hash, golden_id] = texts(row);
-            let r = StoredRecord {
-                source,
-                key,
-                hash,
-                golden_id,
-                data,
-            };
-            snap.records.insert((r.source.clone(), r.key.clone()), r);
-        }
-        for row in self.rows(
-            "SELECT golden_id, status, successor FROM golden",
-            &[Kind::Text; 3],
-        )? {
-            let [id, status, successor] = texts(row);
-            let g = GoldenState {
-                id,
-                active: status == "active",
-                successor,
-            };
-            snap.golden.insert(g.id.clone(), g);
-        }
+        // Collected, not inserted one by one: each map is sized once, for all its rows.
+        snap.records = self
+            .rows(
+                "SELECT source, key, hash, golden_id, data FROM records",
+                &[Kind::Text, Kind::Text, Kind::Text, Kind::Text, Kind::Bytes],
+            )?
+            .into_iter()
+            .map(|mut row| {
+                let data = row.pop().map(Val::into_bytes).unwrap_or_default();
+                let [source, key, hash, golden_id] = texts(row);
+                let r = StoredRecord {
+                    source,
+                    key,
+                    hash,
+                    golden_id,
+                    data,
+                };
+                ((r.source.clone(), r.key.clone()), r)
+            })
+            .collect();
+        snap.golden = self
+            .rows(
+                "SELECT golden_id, status, successor FROM golden",
+                &[Kind::Text; 3],
+            )?
+            .into_iter()
+            .map(|row| {
+                let [id, status, successor] = texts(row);
+                let g = GoldenState {
+                    id,
+                    active: status == "active",
+                    successor,
+                };
+                (g.id.clone(), g)
+            })
+            .collect();
         let kinds = [
             Kind::Text,
             Kind::Text,
@@ -371,47 +379,55 @@ impl Store {
             Kind::Real,
             Kind::Bytes,
         ];
-        for mut row in self.rows(
-            "SELECT left_source, left_key, right_source, right_key, weight, probability, field_weights FROM pairs",
-            &kinds,
-        )? {
-            let field_weights = row.pop().map(Val::into_bytes).unwrap_or_default();
-            let (weight, probability) = (row[4].real(), row[5].real());
-            row.truncate(4);
-            let [left_source, left_key, right_source, right_key] = texts(row);
-            snap.pairs.push(StoredPair {
-                left: (left_source, left_key),
-                right: (right_source, right_key),
-                weight,
-                probability,
-                field_weights,
-            });
-        }
-        for row in self.rows(
-            "SELECT source, key, field, kind, severity FROM issues",
-            &text5,
-        )? {
-            let [source, key, field, kind, severity] = texts(row);
-            snap.issues.insert((source, key, field, kind), severity);
-        }
+        snap.pairs = self
+            .rows(
+                "SELECT left_source, left_key, right_source, right_key, weight, probability, field_weights FROM pairs",
+                &kinds,
+            )?
+            .into_iter()
+            .map(|mut row| {
+                let field_weights = row.pop().map(Val::into_bytes).unwrap_or_default();
+                let (weight, probability) = (row[4].real(), row[5].real());
+                row.truncate(4);
+                let [left_source, left_key, right_source, right_key] = texts(row);
+                StoredPair {
+                    left: (left_source, left_key),
+                    right: (right_source, right_key),
+                    weight,
+                    probability,
+                    field_weights,
+                }
+            })
+            .collect();
+        snap.issues = self
+            .rows(
+                "SELECT source, key, field, kind, severity FROM issues",
+                &[Kind::Text; 5],
+            )?
+            .into_iter()
+            .map(|row| {
+                let [source, key, field, kind, severity] = texts(row);
+                ((source, key, field, kind), severity)
+            })
+            .collect();
         snap.decisions = self.decisions()?;
-        for row in self.rows(
-            "SELECT golden_id, members, data FROM survivorship",
-            &[Kind::Text, Kind::Text, Kind::Bytes],
-        )? {
-            let mut row = row.into_iter();
-            let mut text = || row.next().map(Val::into_text).unwrap_or_default();
-            let (golden_id, members) = (text(), text());
-            let data = row.next().map(Val::into_bytes).unwrap_or_default();
-            snap.survived.insert(
-                golden_id.clone(),
-                StoredSurvival {
+        snap.survived = self
+            .rows(
+                "SELECT golden_id, members, data FROM survivorship",
+                &[Kind::Text, Kind::Text, Kind::Bytes],
+            )?
+            .into_iter()
+            .map(|mut row| {
+                let data = row.pop().map(Val::into_bytes).unwrap_or_default();
+                let [golden_id, members] = texts(row);
+                let s = StoredSurvival {
                     golden_id,
                     members,
                     data,
-                },
-            );
-        }
+                };
+                (s.golden_id.clone(), s)
+            })
+            .collect();
         Ok(snap)
     }
 
