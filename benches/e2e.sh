@@ -130,6 +130,8 @@ try:
     tm = summ.get("timings_ms", {})
     print("stage timings (ms): " + ", ".join(f"{k} {v}" for k, v in tm.items()))
     row["stages"] = " / ".join(f"{k} {v}" for k, v in tm.items())
+    mem = summ.get("peak_rss_mib", {})
+    print("peak RSS at the end of each stage (MiB): " + ", ".join(f"{k} {v}" for k, v in mem.items()))
 except (OSError, ValueError) as e:
     print(f"no summary.json ({e}); no stage timings")
     row["records"] = "?"

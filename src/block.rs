@@ -14,11 +14,13 @@ use serde::Serialize;
 
 use crate::record::{Party, Record};
 
-/// One blocking rule: its name, how it keys a record, and the largest block it will expand.
+/// One blocking rule: its name, how it keys a record, the largest block it will expand, and the
+/// size above which a block is narrowed (see [`NARROW_ABOVE`]).
 pub struct BlockingRule {
     pub name: &'static str,
     pub keys: fn(&Record, &mut Vec<String>),
     pub max_block: usize,
+    pub narrow_above: usize,
 }
 
 /// What a rule produced, for summary.json.
@@ -50,11 +52,13 @@ pub fn default_rules() -> Vec<BlockingRule> {
             name: "id_number",
             keys: |r, k| k.extend(r.id_number.iter().cloned()),
             max_block: 50,
+            narrow_above: NARROW_ABOVE,
         },
         BlockingRule {
             name: "uscc",
             keys: |r, k| k.extend(r.uscc.iter().cloned()),
             max_block: 50,
+            narrow_above: NARROW_ABOVE,
         },
         BlockingRule {
             name: "mobile",
@@ -63,16 +67,19 @@ pub fn default_rules() -> Vec<BlockingRule> {
                 k.extend(r.contact_mobile.iter().cloned());
             },
             max_block: 50,
+            narrow_above: NARROW_ABOVE,
         },
         BlockingRule {
             name: "email",
             keys: |r, k| k.extend(r.emails.iter().cloned()),
             max_block: 50,
+            narrow_above: NARROW_ABOVE,
         },
         BlockingRule {
             name: "landline",
             keys: |r, k| k.extend(r.phones.iter().filter(|p| p.starts_with('0')).cloned()),
             max_block: 50,
+            narrow_above: NARROW_ABOVE,
         },
         BlockingRule {
             name: "name",
@@ -82,6 +89,7 @@ pub fn default_rules() -> Vec<BlockingRule> {
                 }
             },
             max_block: 200,
+            narrow_above: NARROW_ABOVE,
         },
         BlockingRule {
             name: "name_pinyin",
@@ -91,6 +99,7 @@ pub fn default_rules() -> Vec<BlockingRule> {
                 }
             },
             max_block: 200,
+            narrow_above: NARROW_ABOVE,
         },
         BlockingRule {
             name: "company_core",
@@ -100,6 +109,7 @@ pub fn default_rules() -> Vec<BlockingRule> {
                 }
             },
             max_block: 100,
+            narrow_above: NARROW_ABOVE,
         },
         BlockingRule {
             name: "address",
@@ -109,6 +119,7 @@ pub fn default_rules() -> Vec<BlockingRule> {
                 }
             },
             max_block: 30,
+            narrow_above: NARROW_ABOVE,
         },
         BlockingRule {
             name: "id_region_birth",
@@ -120,16 +131,22 @@ pub fn default_rules() -> Vec<BlockingRule> {
                 }
             },
             max_block: 30,
+            narrow_above: NARROW_ABOVE,
         },
         BlockingRule {
             name: "other_id",
             keys: |r, k| k.extend(r.other_id.iter().cloned()),
             max_block: 50,
+            narrow_above: NARROW_ABOVE,
         },
         BlockingRule {
             name: "birth_date",
             keys: |r, k| k.extend(r.birth_date.map(|d| d.to_string())),
             max_block: 50,
+            // A shared birth date alone is weak: a day holds a few dozen people per million. More
+            // than a handful of records born on one day are paired only where they share one more
+            // thing (a town, initials, a mobile prefix …).
+            narrow_above: 8,
         },
         BlockingRule {
             name: "identifier_typo",
@@ -139,6 +156,7 @@ pub fn default_rules() -> Vec<BlockingRule> {
                 k.extend(r.mobiles_invalid.iter().cloned());
             },
             max_block: 30,
+            narrow_above: NARROW_ABOVE,
         },
     ]
 }
@@ -183,8 +201,18 @@ fn narrowing_keys(r: &Record, keys: &mut Vec<u64>) {
             put('i', &id[..6]);
         }
     }
-    if let Some(first) = r.name_key.chars().next() {
-        put('n', first.encode_utf8(&mut [0; 4]));
+    // The name's first character: a Chinese name's surname. A Latin name gives the initials of
+    // its first and last word together (`jm` for Jessica Middleton): a single letter is shared by
+    // a tenth of all people.
+    let mut initials = String::new();
+    initials.extend(r.name_key.chars().next());
+    if r.name_pinyin.is_empty() {
+        if let Some((_, last)) = r.name_key.rsplit_once(' ') {
+            initials.extend(last.chars().next());
+        }
+    }
+    if !initials.is_empty() {
+        put('n', &initials);
     }
     if !r.contact_name.is_empty() {
         put('k', &r.contact_name);
@@ -278,7 +306,7 @@ pub fn candidate_pairs(
             if members.len() < 2 {
                 continue;
             }
-            if members.len() <= NARROW_ABOVE.min(rule.max_block) {
+            if members.len() <= rule.narrow_above.min(rule.max_block) {
                 report.blocks += 1;
                 emit(members, &mut found);
                 continue;
@@ -296,7 +324,8 @@ pub fn candidate_pairs(
                 if part.len() < 2 {
                     continue;
                 }
-                if part.len() > NARROW_ABOVE {
+                // A key every member shares (the birth date of a birth-date block) narrows nothing.
+                if part.len() > NARROW_ABOVE || part.len() == members.len() {
                     report.skipped_blocks += 1;
                     report.skipped_records += part.len();
                     continue;

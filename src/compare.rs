@@ -202,24 +202,20 @@ fn latin_person_name(a: &Record, b: &Record) -> Option<u8> {
     if !latin(a) || !latin(b) {
         return None;
     }
-    let split = |k: &str| {
-        k.rsplit_once(' ')
-            .map(|(g, f)| (g.to_string(), f.to_string()))
-    };
-    let ((ga, fa), (gb, fb)) = (split(&a.name_key)?, split(&b.name_key)?);
+    let ((ga, fa), (gb, fb)) = (a.name_key.rsplit_once(' ')?, b.name_key.rsplit_once(' ')?);
     let close = |x: &str, y: &str| one_edit(x, y) || strsim::jaro_winkler(x, y) >= 0.9;
     let initial =
         |x: &str, y: &str| (x.len() == 1 || y.len() == 1) && x.chars().next() == y.chars().next();
-    let familiar = nickname::same_name(&ga, &gb);
+    let familiar = nickname::same_name(ga, gb);
     Some(if fa == fb {
-        if close(&ga, &gb) || initial(&ga, &gb) || familiar {
+        if close(ga, gb) || initial(ga, gb) || familiar {
             3
         } else {
             0
         }
-    } else if (ga == gb || familiar || close(&ga, &gb)) && close(&fa, &fb) {
+    } else if (ga == gb || familiar || close(ga, gb)) && close(fa, fb) {
         3
-    } else if close(&ga, &fb) && close(&fa, &gb) {
+    } else if close(ga, fb) && close(fa, gb) {
         // The two parts swapped, with a typo besides.
         3
     } else if ga.chars().count() > 1 && (ga == gb || familiar) {
@@ -256,12 +252,22 @@ pub fn fuzzy_pinyin(p: &str) -> String {
 /// Two strings one keystroke apart: one substitution, one insertion or deletion, or two adjacent
 /// characters swapped.
 pub fn one_edit(a: &str, b: &str) -> bool {
+    if a.is_ascii() && b.is_ascii() {
+        return one_edit_of(a.as_bytes(), b.as_bytes());
+    }
     let x: Vec<char> = a.chars().collect();
     let y: Vec<char> = b.chars().collect();
+    one_edit_of(&x, &y)
+}
+
+fn one_edit_of<T: PartialEq>(x: &[T], y: &[T]) -> bool {
+    if x.len().abs_diff(y.len()) > 1 {
+        return false;
+    }
     if x == y {
         return true;
     }
-    let prefix = x.iter().zip(&y).take_while(|(p, q)| p == q).count();
+    let prefix = x.iter().zip(y).take_while(|(p, q)| p == q).count();
     let suffix = x[prefix..]
         .iter()
         .rev()
@@ -285,33 +291,24 @@ fn identifier(
     if let (Some(x), Some(y)) = (a, b) {
         return Some(if x == y { 2 } else { 0 });
     }
-    let xs: Vec<&String> = a.iter().chain(a_bad).collect();
-    let ys: Vec<&String> = b.iter().chain(b_bad).collect();
-    if xs.is_empty() || ys.is_empty() {
-        return None;
-    }
-    let best = xs
-        .iter()
-        .flat_map(|x| {
-            ys.iter()
-                .map(move |y| if x == y { 2 } else { u8::from(one_edit(x, y)) })
-        })
-        .max();
-    best
+    let xs = || a.iter().chain(a_bad);
+    let ys = || b.iter().chain(b_bad);
+    xs().flat_map(|x| ys().map(move |y| if x == y { 2 } else { u8::from(one_edit(x, y)) }))
+        .max()
 }
 
 fn mobile(a: &Record, b: &Record) -> Option<u8> {
-    let xs: Vec<&String> = a.mobiles.iter().chain(&a.contact_mobile).collect();
-    let ys: Vec<&String> = b.mobiles.iter().chain(&b.contact_mobile).collect();
-    if xs.is_empty() || ys.is_empty() {
+    let xs = || a.mobiles.iter().chain(&a.contact_mobile);
+    let ys = || b.mobiles.iter().chain(&b.contact_mobile);
+    if xs().next().is_none() || ys().next().is_none() {
         return None;
     }
-    if xs.iter().any(|x| ys.contains(x)) {
+    if xs().any(|x| ys().any(|y| x == y)) {
         return Some(2);
     }
-    let xs_all: Vec<&String> = xs.iter().copied().chain(&a.mobiles_invalid).collect();
-    let ys_all: Vec<&String> = ys.iter().copied().chain(&b.mobiles_invalid).collect();
-    let near = xs_all.iter().any(|x| ys_all.iter().any(|y| one_edit(x, y)));
+    let xs_all = || xs().chain(&a.mobiles_invalid);
+    let ys_all = || ys().chain(&b.mobiles_invalid);
+    let near = xs_all().any(|x| ys_all().any(|y| one_edit(x, y)));
     Some(u8::from(near))
 }
 
@@ -339,7 +336,7 @@ fn landline(xs: &[String], ys: &[String]) -> Option<u8> {
 
 /// The words of a name as a mailbox would spell them: pinyin syllables for a Chinese name
 /// (`zhang wei`), the Latin words otherwise (`brittany nash`).
-fn name_words(r: &Record) -> Vec<String> {
+fn name_words(r: &Record) -> Vec<&str> {
     let source = if r.name_pinyin.is_empty() {
         &r.name_key
     } else {
@@ -348,7 +345,6 @@ fn name_words(r: &Record) -> Vec<String> {
     source
         .split(|c: char| !c.is_ascii_alphabetic())
         .filter(|w| !w.is_empty())
-        .map(str::to_string)
         .collect()
 }
 
@@ -357,43 +353,56 @@ fn name_words(r: &Record) -> Vec<String> {
 /// (`bnash`, `brittanyn`, `nashb`), or one part alone; separators (`.`, `_`, `-`) ignored.
 /// Two namesakes get such mailboxes as easily as one person does, so they prove nothing the name
 /// comparison has not already counted.
-fn spells_name(user: &str, words: &[String]) -> bool {
-    if words.is_empty() {
+fn spells_name(user: &str, words: &[&str]) -> bool {
+    let Some((&given, others)) = words.split_first() else {
         return false;
-    }
+    };
     let letters: String = user.chars().filter(char::is_ascii_alphabetic).collect();
     if letters.is_empty() || letters.len() + 3 < user.len() {
         return false;
     }
     // The given name in any of its forms: Kim Williams keeps kimberly.williams@….
-    let mut forms = vec![words[0].as_str()];
-    forms.extend(nickname::forms(&words[0]).iter().copied());
-    forms.iter().any(|&first| {
-        let mut words = words.to_vec();
-        words[0] = first.to_string();
-        spelt(&letters, &words)
-    })
+    std::iter::once(given)
+        .chain(nickname::forms(given).iter().copied())
+        .any(|first| spelt(&letters, first, others))
 }
 
-fn spelt(letters: &str, words: &[String]) -> bool {
-    let first = &words[0];
-    let last = &words[words.len() - 1];
-    let rest = words[1..].concat();
-    let all = words.concat();
-    let initial = |w: &str| w.chars().next().map(String::from).unwrap_or_default();
-    let reversed: String = words.iter().rev().map(String::as_str).collect();
-    [
-        all,
-        reversed,
-        format!("{}{rest}", initial(first)),
-        format!("{first}{}", initial(last)),
-        format!("{last}{}", initial(first)),
-        format!("{}{first}", initial(last)),
-        first.clone(),
-        last.clone(),
-    ]
-    .iter()
-    .any(|c| c == letters)
+/// Whether `letters` is the name `first` + `others` written as mailboxes write it.
+fn spelt(letters: &str, first: &str, others: &[&str]) -> bool {
+    let last = others.last().copied().unwrap_or(first);
+    let all = || std::iter::once(first).chain(others.iter().copied());
+    let reversed = || others.iter().rev().copied().chain([first]);
+    let initial_and_rest = || std::iter::once(initial(first)).chain(others.iter().copied());
+    concatenates(letters, all())
+        || concatenates(letters, reversed())
+        || concatenates(letters, initial_and_rest())
+        || concatenates(letters, [first, initial(last)])
+        || concatenates(letters, [last, initial(first)])
+        || concatenates(letters, [initial(last), first])
+        || letters == first
+        || letters == last
+}
+
+/// A word's first letter.
+fn initial(w: &str) -> &str {
+    &w[..w.chars().next().map_or(0, char::len_utf8)]
+}
+
+/// Whether `letters` is exactly `parts` written one after another.
+fn concatenates<'a>(letters: &str, parts: impl IntoIterator<Item = &'a str>) -> bool {
+    let mut rest = letters;
+    for part in parts {
+        match rest.strip_prefix(part) {
+            Some(r) => rest = r,
+            None => return false,
+        }
+    }
+    rest.is_empty()
+}
+
+/// A mailbox's name: what stands before the `@`.
+fn user(e: &str) -> &str {
+    e.split('@').next().unwrap_or_default()
 }
 
 fn email(a: &Record, b: &Record) -> Option<u8> {
@@ -404,14 +413,13 @@ fn email(a: &Record, b: &Record) -> Option<u8> {
     if xs.iter().any(|x| ys.contains(x)) {
         return Some(2);
     }
-    let user = |e: &String| e.split('@').next().unwrap_or_default().to_string();
     let (wa, wb) = (name_words(a), name_words(b));
     let by_name = |u: &str| spells_name(u, &wa) || spells_name(u, &wb);
     // The same mailbox name at two providers is evidence, unless it merely spells the person's
     // name (brittanynash@yahoo.com, brittanynash@gmail.com), a number or two added or not
     // (brittanynash84): namesakes pick those as readily as one person does.
     let same_user =
-        |x: &String, y: &String| user(x).len() >= 4 && user(x) == user(y) && !by_name(&user(x));
+        |x: &String, y: &String| user(x).len() >= 4 && user(x) == user(y) && !by_name(user(x));
     if xs.iter().any(|x| ys.iter().any(|y| same_user(x, y))) {
         return Some(1);
     }
@@ -420,7 +428,7 @@ fn email(a: &Record, b: &Record) -> Option<u8> {
     // such mailboxes, and two namesakes may hold two of them one keystroke apart.
     if xs
         .iter()
-        .all(|x| ys.iter().all(|y| by_name(&user(x)) && by_name(&user(y))))
+        .all(|x| by_name(user(x)) && ys.iter().all(|y| by_name(user(y))))
     {
         return None;
     }
@@ -531,11 +539,8 @@ fn birth_date(a: Option<chrono::NaiveDate>, b: Option<chrono::NaiveDate>) -> Opt
     let swapped = x.year() == y.year() && x.month() == y.day() && x.day() == y.month();
     // One part wrong by a keystroke (1979-09-16 / 1978-09-16, 1979-09-18), or the year off by one;
     // a wholly other year with the same day and month is a coincidence of 1 in 365, not a typo.
-    let keystroke =
-        one_edit(
-            &x.format("%Y%m%d").to_string(),
-            &y.format("%Y%m%d").to_string(),
-        ) || (x.month() == y.month() && x.day() == y.day() && (x.year() - y.year()).abs() == 1);
+    let keystroke = one_edit_of(&date_digits(x), &date_digits(y))
+        || (x.month() == y.month() && x.day() == y.day() && (x.year() - y.year()).abs() == 1);
     let one_part = [
         x.year() == y.year(),
         x.month() == y.month(),
@@ -546,6 +551,16 @@ fn birth_date(a: Option<chrono::NaiveDate>, b: Option<chrono::NaiveDate>) -> Opt
     .count()
         == 2;
     Some(u8::from(swapped || (one_part && keystroke)))
+}
+
+/// A date's digits as `YYYYMMDD` writes them (years outside 0–9999 do not occur in the records).
+fn date_digits(d: chrono::NaiveDate) -> [u8; 8] {
+    let n = d.year().clamp(0, 9999) as u32 * 10_000 + d.month() * 100 + d.day();
+    let mut digits = [0; 8];
+    for (i, slot) in digits.iter_mut().enumerate() {
+        *slot = (n / 10u32.pow(7 - i as u32) % 10) as u8;
+    }
+    digits
 }
 
 fn text_level(a: &str, b: &str, similar: f64) -> Option<u8> {

@@ -14,6 +14,7 @@ pub mod explain;
 pub mod gates;
 pub mod ingest;
 pub mod link;
+pub mod memory;
 pub mod model;
 pub mod normalize;
 pub mod pipeline;

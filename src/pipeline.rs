@@ -14,6 +14,7 @@ use crate::ingest::{read_source, IngestError};
 use crate::link::{link_with, Prior, MATCH_PROBABILITY};
 use crate::model::Model;
 use crate::normalize::record::{normalize_rows, Normalized, Rules};
+use crate::memory;
 use crate::progress;
 use crate::record::{Issue, SourceTable};
 use crate::report;
@@ -101,6 +102,7 @@ pub fn run(input: &Path, plan: Plan, options: &RunOptions) -> Result<RunOutcome>
         decisions.extend(state::read_decisions(path)?);
     }
     let ingest_ms = started.elapsed().as_millis();
+    let ingest_mib = memory::peak_rss_mib();
     let mut tables = Vec::new();
     let mut failed = Vec::new();
     for r in results {
@@ -110,7 +112,14 @@ pub fn run(input: &Path, plan: Plan, options: &RunOptions) -> Result<RunOutcome>
         }
     }
     let stage = Instant::now();
-    let rows = Rows::of(&tables);
+    // Keys and content hashes are what the store knows rows by; a run without a store needs neither.
+    let rows = match store {
+        Some(_) => Rows::of(&tables),
+        None => Rows {
+            keys: Vec::new(),
+            hashes: Vec::new(),
+        },
+    };
     let known = state::reuse(&snap, &tables, &rows);
     let reused: Vec<Vec<bool>> = known
         .iter()
@@ -137,11 +146,17 @@ pub fn run(input: &Path, plan: Plan, options: &RunOptions) -> Result<RunOutcome>
             let fresh = store.is_some() && !reused[r.source][r.row];
             encoded.push(fresh.then(|| state::encode(r, own)));
         }
-        records.extend(n.records);
+        // The first table's list is taken as it is, not copied: a run holds millions of records.
+        if records.is_empty() {
+            records = n.records;
+        } else {
+            records.extend(n.records);
+        }
         issues.extend(n.issues);
     }
     let fresh: Vec<bool> = encoded.iter().map(Option::is_some).collect();
     let normalize_ms = stage.elapsed().as_millis();
+    let normalize_mib = memory::peak_rss_mib();
 
     let stage = Instant::now();
     let (pairs, mut decided) = state::resolve_pairs(&decisions, &tables, &records);
@@ -163,6 +178,7 @@ pub fn run(input: &Path, plan: Plan, options: &RunOptions) -> Result<RunOutcome>
         &linkage.clustering.cluster_of,
     ));
     let link_ms = stage.elapsed().as_millis();
+    let link_mib = memory::peak_rss_mib();
     let ids = match store {
         Some(_) => {
             let previous: Vec<Option<&str>> = records
@@ -240,6 +256,7 @@ pub fn run(input: &Path, plan: Plan, options: &RunOptions) -> Result<RunOutcome>
     };
     apply_pins(&mut survivorship, &mut decided, &snap, &ids);
     let survive_ms = stage.elapsed().as_millis();
+    let survive_mib = memory::peak_rss_mib();
     let gates = gates::check(
         &plan.gates,
         &RunFacts {
@@ -356,6 +373,15 @@ pub fn run(input: &Path, plan: Plan, options: &RunOptions) -> Result<RunOutcome>
             "report": report_started.elapsed().as_millis(),
             "total": started.elapsed().as_millis(),
         },
+        // The process's peak resident set at the end of each stage (MiB; null where the system
+        // does not tell).
+        "peak_rss_mib": {
+            "ingest": ingest_mib,
+            "normalize_validate": normalize_mib,
+            "link": link_mib,
+            "survive": survive_mib,
+            "report": null,
+        },
     });
     let view = report::RunView {
         tables: &tables,
@@ -378,6 +404,11 @@ pub fn run(input: &Path, plan: Plan, options: &RunOptions) -> Result<RunOutcome>
     );
     (conflicts?, xlsx?, html?);
     progress::tick(2);
+    // The report stage ends with the last report written.
+    let mut summary = summary;
+    summary["timings_ms"]["report"] = json!(report_started.elapsed().as_millis());
+    summary["timings_ms"]["total"] = json!(started.elapsed().as_millis());
+    summary["peak_rss_mib"]["report"] = memory::peak_rss_mib().into();
     report::write_json(&options.out, "summary.json", &summary)?;
     if let (Some(store), Some(settled)) = (store, settled) {
         let mut change = settled.change;

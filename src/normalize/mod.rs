@@ -34,6 +34,7 @@ pub mod id_card;
 pub mod industry;
 pub mod name;
 pub mod nickname;
+mod numbering;
 pub mod phone;
 pub mod placeholder;
 pub mod record;

@@ -15,7 +15,7 @@ use std::sync::LazyLock;
 
 use phonenumber::{country, metadata::DATABASE, Type};
 
-use crate::normalize::{division, placeholder, text};
+use crate::normalize::{division, numbering, placeholder, text};
 
 const AREA_CODES_TSV: &str = include_str!("data/area_codes.tsv");
 
@@ -115,11 +115,14 @@ impl Phone {
 struct AreaCodes {
     by_code: HashMap<&'static str, Vec<(&'static str, &'static str)>>,
     by_city: HashMap<&'static str, &'static str>,
+    /// Cities by their short names (深圳 for 深圳市).
+    by_short: HashMap<&'static str, &'static str>,
 }
 
 static AREA_CODES: LazyLock<AreaCodes> = LazyLock::new(|| {
     let mut by_code: HashMap<&str, Vec<(&str, &str)>> = HashMap::new();
     let mut by_city = HashMap::new();
+    let mut by_short = HashMap::new();
     for line in AREA_CODES_TSV
         .lines()
         .filter(|l| !l.starts_with('#') && !l.is_empty())
@@ -130,23 +133,29 @@ static AREA_CODES: LazyLock<AreaCodes> = LazyLock::new(|| {
         };
         by_code.entry(code).or_default().push((province, city));
         by_city.entry(city).or_insert(code);
+        by_short.entry(division::short_name(city)).or_insert(code);
     }
-    AreaCodes { by_code, by_city }
+    AreaCodes {
+        by_code,
+        by_city,
+        by_short,
+    }
 });
 
 /// Area code (with its 0) of a city, given its full name (深圳市), short name (深圳) or, for the
-/// municipalities, the province. `None` when unknown.
+/// municipalities, the province. `None` when unknown. A short name two cities share gets the
+/// code of the first in the table.
 pub fn area_code_for_city(city: &str) -> Option<&'static str> {
+    if !text::has_cjk(city) {
+        return None;
+    }
     let codes = &*AREA_CODES;
     let city = text::to_simplified(&text::clean(city));
-    if let Some(code) = codes.by_city.get(city.as_str()) {
-        return Some(code);
-    }
     codes
         .by_city
-        .iter()
-        .find(|(name, _)| division::short_name(name) == city)
-        .map(|(_, code)| *code)
+        .get(city.as_str())
+        .or_else(|| codes.by_short.get(city.as_str()))
+        .copied()
 }
 
 /// Cities that use an area code (`0755` → `[("广东省", "深圳市")]`).
@@ -290,6 +299,45 @@ fn written_foreign(main: &str) -> bool {
 /// number uses (landlines are 3-8 / 4-7, mobiles 3-4-4).
 fn foreign(main: &str) -> Option<Phone> {
     let trimmed = main.trim();
+    if let Some(national) = north_american(trimmed) {
+        if let Some(valid) = numbering::is_valid(1, &national) {
+            return valid.then(|| Phone::new(PhoneKind::Foreign, format!("+1{national}")));
+        }
+    }
+    foreign_by_crate(trimmed)
+}
+
+/// The ten national digits of a North American number written in full (`+1 415 555 0134`,
+/// `1-415-555-0134`, `(415) 555-0134`), when its area code does not begin with 0 or 1 (so there is
+/// no national prefix to read); what libphonenumber reads from the same text.
+fn north_american(trimmed: &str) -> Option<String> {
+    let separator = |c: char| matches!(c, ' ' | '-' | '(' | ')' | '.');
+    let digits: String;
+    if let Some(rest) = trimmed.strip_prefix('+') {
+        if !rest.chars().all(|c| c.is_ascii_digit() || separator(c)) {
+            return None;
+        }
+        digits = text::digits(rest);
+        if digits.len() != 11 || !digits.starts_with('1') {
+            return None;
+        }
+    } else {
+        let groups: Vec<&str> = trimmed
+            .split(|c: char| !c.is_ascii_digit())
+            .filter(|g| !g.is_empty())
+            .collect();
+        let lengths: Vec<usize> = groups.iter().map(|g| g.len()).collect();
+        if lengths != [3, 3, 4] && !(lengths == [1, 3, 3, 4] && groups[0] == "1") {
+            return None;
+        }
+        digits = groups.concat();
+    }
+    let national = &digits[digits.len() - 10..];
+    matches!(national.as_bytes()[0], b'2'..=b'9').then(|| national.to_string())
+}
+
+/// A foreign number as libphonenumber parses and validates it.
+fn foreign_by_crate(trimmed: &str) -> Option<Phone> {
     let number = if trimmed.starts_with('+') {
         phonenumber::parse(None, trimmed).ok()?
     } else {
@@ -694,6 +742,35 @@ mod tests {
         for n in &numbers {
             assert_eq!(lib_type(n), lib_type_uncached(n), "{n}");
         }
+    }
+
+    /// North American numbers in every written form get the verdict and the E.164 form
+    /// libphonenumber gives them.
+    #[test]
+    fn north_american_numbers_as_libphonenumber_reads_them() {
+        let mut state = 0xD1B5_4A32_D192_ED03_u64;
+        let mut next = |n: u64| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state % n
+        };
+        let mut fast = 0;
+        for _ in 0..6_000 {
+            let (a, b, c) = (next(1000), next(1000), next(10_000));
+            let written = match next(6) {
+                0 => format!("+1 {a:03} {b:03} {c:04}"),
+                1 => format!("1-{a:03}-{b:03}-{c:04}"),
+                2 => format!("({a:03}) {b:03}-{c:04}"),
+                3 => format!("{a:03}.{b:03}.{c:04}"),
+                4 => format!("+1-{a:03}-{b:03}-{c:04}"),
+                _ => format!("{a:03}-{b:03}-{c:04}"),
+            };
+            fast += usize::from(north_american(&written).is_some());
+            let ours = foreign(&written).map(|p| p.canonical);
+            assert_eq!(ours, foreign_by_crate(&written).map(|p| p.canonical), "{written}");
+        }
+        assert!(fast > 4_000, "{fast}");
     }
 
     proptest! {

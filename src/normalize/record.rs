@@ -59,7 +59,9 @@ pub fn normalize_rows(
     known: Vec<Known>,
 ) -> Normalized {
     let required = required_columns(table, rules);
-    let rows: Vec<(Record, Vec<Issue>)> = table
+    // Records and their issues are collected side by side: a run holds millions of records, and a
+    // list of (record, issues) tuples moved into a list of records would hold each twice.
+    let (records, found): (Vec<Record>, Vec<Vec<Issue>>) = table
         .records
         .par_iter()
         .zip(known)
@@ -85,15 +87,9 @@ pub fn normalize_rows(
             crate::progress::tick(1);
             (record, ctx.issues)
         })
-        .collect();
-    let mut records = Vec::with_capacity(rows.len());
-    let mut issues = Vec::new();
-    let mut per_record = Vec::with_capacity(rows.len());
-    for (record, mut found) in rows {
-        records.push(record);
-        per_record.push(found.len());
-        issues.append(&mut found);
-    }
+        .unzip();
+    let per_record = found.iter().map(Vec::len).collect();
+    let issues = found.into_iter().flatten().collect();
     Normalized {
         records,
         issues,

@@ -300,7 +300,7 @@ pub fn conflict_row(
         if c.chosen { "yes" } else { "no" }.to_string(),
         source.to_string(),
         key.to_string(),
-        c.reason.clone(),
+        c.reason.to_string(),
         c.records.len().to_string(),
     ]
 }
@@ -348,7 +348,7 @@ pub fn write_lineage(
                 s.value.as_str(),
                 source,
                 key,
-                s.rule.as_str(),
+                s.rule.as_ref(),
             ])?;
         }
     }

@@ -19,6 +19,7 @@
 pub mod stored;
 pub mod trust;
 
+use std::borrow::Cow;
 use chrono::NaiveDate;
 use rayon::prelude::*;
 
@@ -134,8 +135,9 @@ pub struct Survivor {
     pub value: String,
     /// The record (index into the run's records) the value was taken or derived from.
     pub record: Option<usize>,
-    /// Why this value: the rule that decided.
-    pub rule: String,
+    /// Why this value: the rule that decided (most are fixed texts, shared, not copied per value:
+    /// a run holds millions of them).
+    pub rule: Cow<'static, str>,
 }
 
 /// The golden record of one cluster.
@@ -163,7 +165,7 @@ impl GoldenRecord {
         self.values[field as usize] = Survivor {
             value: value.to_string(),
             record: None,
-            rule: why.to_string(),
+            rule: why.to_string().into(),
         };
     }
 }
@@ -178,7 +180,7 @@ pub struct Conflict {
     pub chosen: bool,
     /// The records holding the value (indexes into the run's records).
     pub records: Vec<usize>,
-    pub reason: String,
+    pub reason: Cow<'static, str>,
 }
 
 pub struct Survivorship {
@@ -343,12 +345,12 @@ fn rank(records: &[Record], trust: &Trust, field: Field, cands: &[Candidate]) ->
 }
 
 /// Why the first group won over the second.
-fn why(groups: &[Group]) -> String {
+fn why(groups: &[Group]) -> Cow<'static, str> {
     let win = &groups[0];
     let Some(next) = groups.get(1) else {
         return match win.records.len() {
             1 => "only value".into(),
-            n => format!("all {n} records agree"),
+            n => format!("all {n} records agree").into(),
         };
     };
     if next.invalid.is_some() && win.invalid.is_none() {
@@ -360,10 +362,11 @@ fn why(groups: &[Group]) -> String {
             win.votes,
             win.records.len(),
             next.votes
-        );
+        )
+        .into();
     }
     match (win.newest, next.newest) {
-        (Some(a), b) if Some(a) > b => format!("recency: {a} is the newest"),
+        (Some(a), b) if Some(a) > b => format!("recency: {a} is the newest").into(),
         _ => "file order: equal votes and dates".into(),
     }
 }
@@ -498,7 +501,7 @@ fn decide(records: &[Record], trust: &Trust, c: usize, m: &[usize]) -> Decided {
                         reason: if k == 0 {
                             why(&groups)
                         } else {
-                            loser_reason(&win, g)
+                            loser_reason(&win, g).into()
                         },
                     });
                 }
@@ -638,7 +641,7 @@ fn derive_from_id(values: &mut [Survivor]) {
         return;
     };
     let record = id.record;
-    let rule = "derived: from the 身份证".to_string();
+    let rule: Cow<'static, str> = "derived: from the 身份证".into();
     values[Field::Gender as usize] = Survivor {
         value: if info.sex == id_card::Sex::Male {
             "男"
@@ -683,7 +686,7 @@ fn assemble_address(
             tally.sort_by(|a, b| b.1.total_cmp(&a.1));
             tally.into_iter().next().map(|(v, _, i)| (v, i))
         };
-    let rule = "taken from the records holding the chosen address".to_string();
+    let rule: Cow<'static, str> = "taken from the records holding the chosen address".into();
     let set = |field: Field, v: Option<(String, usize)>, values: &mut [Survivor]| {
         if let Some((value, i)) = v {
             values[field as usize] = Survivor {
@@ -724,9 +727,9 @@ fn assemble_address(
             value: full,
             record: Some(i),
             rule: if keep.is_empty() {
-                rule
+                rule.into()
             } else {
-                format!("{keep}; re-assembled from its divisions")
+                format!("{keep}; re-assembled from its divisions").into()
             },
         };
     }
@@ -747,7 +750,7 @@ fn fill_from_region_code(values: &mut [Survivor]) {
     let Some(region) = division::region_of_code(&code) else {
         return;
     };
-    let rule = format!("derived: region code of the {what}");
+    let rule: Cow<'static, str> = format!("derived: region code of the {what}").into();
     let (p, c) = (
         values[Field::Province as usize].value.clone(),
         values[Field::City as usize].value.clone(),

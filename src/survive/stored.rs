@@ -49,7 +49,7 @@ pub fn encode(golden: &GoldenRecord, conflicts: &[Conflict]) -> Option<Vec<u8>> 
                     Some(i) => Some(position(i)?),
                     None => None,
                 },
-                rule: s.rule.clone(),
+                rule: s.rule.to_string(),
             })
         })
         .collect::<Option<Vec<_>>>()?;
@@ -65,7 +65,7 @@ pub fn encode(golden: &GoldenRecord, conflicts: &[Conflict]) -> Option<Vec<u8>> 
                     .iter()
                     .map(|&i| position(i))
                     .collect::<Option<_>>()?,
-                reason: c.reason.clone(),
+                reason: c.reason.to_string(),
             })
         })
         .collect::<Option<Vec<_>>>()?;
@@ -95,7 +95,7 @@ pub fn decode(data: &[u8], c: usize, members: &[usize]) -> Option<Decided> {
                     Some(p) => Some(record(p)?),
                     None => None,
                 },
-                rule: v.rule,
+                rule: v.rule.into(),
             })
         })
         .collect::<Option<Vec<_>>>()?;
@@ -109,7 +109,7 @@ pub fn decode(data: &[u8], c: usize, members: &[usize]) -> Option<Decided> {
                 value: k.value,
                 chosen: k.chosen,
                 records: k.records.into_iter().map(record).collect::<Option<_>>()?,
-                reason: k.reason,
+                reason: k.reason.into(),
             })
         })
         .collect::<Option<Vec<_>>>()?;

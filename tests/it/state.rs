@@ -308,6 +308,7 @@ fn outputs(out: &Path) -> Vec<(String, Vec<u8>)> {
     }
     let mut summary = read_json(&out.join("summary.json"));
     summary.as_object_mut().unwrap().remove("timings_ms");
+    summary.as_object_mut().unwrap().remove("peak_rss_mib");
     summary.as_object_mut().unwrap().remove("input");
     summary["state"].as_object_mut().unwrap().remove("store");
     files.push(("summary.json".into(), summary.to_string().into_bytes()));

@@ -1,0 +1,29 @@
+//! The process's memory, as the operating system counts it: reported per stage in summary.json.
+
+/// The peak resident set size of the process so far, in MiB (`VmHWM` of `/proc/self/status`);
+/// `None` where the system does not tell.
+pub fn peak_rss_mib() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kib: u64 = line
+        .trim_start_matches("VmHWM:")
+        .trim()
+        .trim_end_matches("kB")
+        .trim()
+        .parse()
+        .ok()?;
+    Some(kib / 1024)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    #[cfg(target_os = "linux")]
+    fn peak_grows_with_what_is_held() {
+        let before = super::peak_rss_mib().expect("Linux reports VmHWM");
+        let held = vec![1u8; 64 << 20];
+        let after = super::peak_rss_mib().unwrap();
+        assert!(after >= before + 60, "{before} MiB then {after} MiB");
+        drop(held);
+    }
+}
