@@ -20,7 +20,7 @@ use crate::record::{Issue, SourceTable};
 use crate::report;
 use crate::state::{self, Decision, DecisionOutcome, Rows};
 use crate::store::{assign_ids, Snapshot, Store, Target};
-use crate::survive::{golden_id, survive, Field, Survivorship};
+use crate::survive::{golden_id, learn_trust, members_of, survive_with, Field, Survivorship};
 use crate::validate::{cross_record_issues, Written};
 
 /// What the caller needs to report and to choose the exit status.
@@ -58,16 +58,35 @@ pub struct RunOptions {
     pub unmask: bool,
     /// The state store: stable ids across runs, incremental matching, decisions.
     pub state: Option<Target>,
+    /// Evaluate everything afresh (normalization, model, scores, trust, golden records), taking
+    /// only the golden ids and the decisions from the store.
+    pub full: bool,
 }
 
 pub fn run(input: &Path, plan: Plan, options: &RunOptions) -> Result<RunOutcome> {
     let started = Instant::now();
-    // The store's transaction begins here and ends after the last output is written.
-    let mut store = options.state.as_ref().map(Store::open).transpose()?;
-    let snap = match store.as_mut() {
-        Some(s) => s.load()?,
-        None => Snapshot::default(),
-    };
+    // The store's transaction begins here and ends after the last output is written. The store is
+    // read while the sources are.
+    let (opened, results) = rayon::join(
+        || -> Result<(Option<Store>, Snapshot)> {
+            match &options.state {
+                Some(target) => {
+                    let mut store = Store::open(target)?;
+                    let snap = store.load()?;
+                    Ok((Some(store), snap))
+                }
+                None => Ok((None, Snapshot::default())),
+            }
+        },
+        || -> Vec<Result<SourceTable, IngestError>> {
+            plan.sources.par_iter().map(read_source).collect()
+        },
+    );
+    let (store, mut snap) = opened?;
+    if options.full {
+        // Without the model nothing of the last run's work is taken over (see `state::incremental`).
+        snap.model = None;
+    }
     let mut decisions: Vec<Decision> = snap
         .decisions
         .iter()
@@ -82,8 +101,6 @@ pub fn run(input: &Path, plan: Plan, options: &RunOptions) -> Result<RunOutcome>
     if let Some(path) = &plan.decisions {
         decisions.extend(state::read_decisions(path)?);
     }
-    let results: Vec<Result<SourceTable, IngestError>> =
-        plan.sources.par_iter().map(read_source).collect();
     let ingest_ms = started.elapsed().as_millis();
     let ingest_mib = memory::peak_rss_mib();
     let mut tables = Vec::new();
@@ -120,7 +137,7 @@ pub fn run(input: &Path, plan: Plan, options: &RunOptions) -> Result<RunOutcome>
         .collect();
     let mut records = Vec::new();
     let mut issues = ingest_issues(&tables);
-    let mut encoded: Vec<Option<String>> = Vec::new();
+    let mut encoded: Vec<Option<Vec<u8>>> = Vec::new();
     for n in normalized {
         let mut at = 0;
         for (r, count) in n.records.iter().zip(&n.per_record) {
@@ -217,16 +234,34 @@ pub fn run(input: &Path, plan: Plan, options: &RunOptions) -> Result<RunOutcome>
     progress::stage("survive", linkage.clustering.clusters as u64);
     let names: Vec<String> = tables.iter().map(|t| t.name.clone()).collect();
     let pinned = pinned_trust(&plan, &names);
-    let mut survivorship = survive(
-        &records,
-        &linkage.clustering.cluster_of,
-        linkage.clustering.clusters,
-        &names,
-        &pinned,
-    );
+    let members = members_of(&linkage.clustering.cluster_of, linkage.clustering.clusters);
+    // With a store, the trust a full run learned is frozen, and clusters whose records are the
+    // same as when their golden record was stored take it over.
+    let digests = if store.is_some() {
+        state::member_digests(&tables, &records, &rows, &members)
+    } else {
+        Vec::new()
+    };
+    let (trust, kept) = match state::frozen_trust(&snap, &names, &pinned) {
+        Some(trust) => (
+            trust,
+            state::kept_survivorship(&snap, &ids, &members, &digests, &fresh),
+        ),
+        None => (learn_trust(&records, &members, &names, &pinned), Vec::new()),
+    };
+    let taken_over: Vec<bool> = (0..members.len())
+        .map(|c| kept.get(c).is_some_and(Option::is_some))
+        .collect();
+    let mut survivorship = survive_with(&records, &members, trust, kept);
+    drop(members);
     for (g, id) in survivorship.golden.iter_mut().zip(&ids.of_cluster) {
         g.id = id.clone();
     }
+    let survived = if store.is_some() {
+        state::survived(&survivorship, &taken_over, &digests)
+    } else {
+        Vec::new()
+    };
     apply_pins(&mut survivorship, &mut decided, &snap, &ids);
     let survive_ms = stage.elapsed().as_millis();
     let survive_mib = memory::peak_rss_mib();
@@ -250,7 +285,7 @@ pub fn run(input: &Path, plan: Plan, options: &RunOptions) -> Result<RunOutcome>
     let (settled, written) = rayon::join(
         || -> Result<Option<state::Settled>> {
             let settled = if stored {
-                Some(state::settle(&state::RunFacts {
+                Some(state::settle(state::RunFacts {
                     snap: &snap,
                     tables: &tables,
                     records: &records,
@@ -263,6 +298,8 @@ pub fn run(input: &Path, plan: Plan, options: &RunOptions) -> Result<RunOutcome>
                     scored: &linkage.scored,
                     rescored,
                     model: serde_json::to_string(&linkage.model)?,
+                    trust: survivorship.trust.freeze(&names),
+                    survived,
                 })?)
             } else {
                 None

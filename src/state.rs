@@ -6,8 +6,12 @@
 //! row is not normalized again (its normalized record is stored) and its pairs with other
 //! unchanged rows keep their scores, so only pairs touching a new or changed row are compared:
 //! an incremental run costs what changed, not what is there.
+//!
+//! Survivorship likewise: the source trust is learned by a full run and then frozen (like the
+//! model), and a cluster that holds the very same unchanged records as a stored golden record
+//! takes that golden record, its lineage and its conflicts over instead of deciding them again.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use anyhow::{bail, Context, Result};
 use rayon::prelude::*;
@@ -20,11 +24,22 @@ use crate::normalize::record::Known;
 use crate::record::{Issue, Record, SourceTable};
 use crate::store::{
     check_decision, content_hash, split_record, store_keys, Change, GoldenState, IdChange,
-    IdChangeKind, Ids, IssueKey, Snapshot, StoredPair, StoredRecord,
+    IdChangeKind, Ids, IssueKey, Snapshot, StoredPair, StoredRecord, StoredSurvival,
 };
+use crate::survive::{self, trust::Trust, Decided, Field, Survivorship};
 
 /// The steward version: a store written by another version is not trusted for normalized forms.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// What the stored forms depend on: the steward version and the fields of a record, which its
+/// binary form holds one after the other, unnamed (a record of other fields is not read back).
+pub fn forms_version() -> String {
+    let fields = serde_json::to_string(&Record::default()).expect("a record serializes");
+    format!(
+        "{VERSION} {}",
+        &blake3::hash(fields.as_bytes()).to_hex()[..16]
+    )
+}
 
 /// The store's view of this run's rows, per source and row.
 pub struct Rows {
@@ -86,9 +101,10 @@ fn severity(s: &str) -> &'static str {
     }
 }
 
-/// Whether the last run's work can be taken over: same steward version, a model, some runs.
+/// Whether the last run's work can be taken over: same steward version and record fields, a
+/// model, some runs.
 pub fn incremental(snap: &Snapshot) -> bool {
-    snap.runs > 0 && snap.version == VERSION && snap.model.is_some()
+    snap.runs > 0 && snap.model.is_some() && snap.version == forms_version()
 }
 
 /// For each source and row, the stored record and issues when the row is unchanged.
@@ -110,7 +126,7 @@ pub fn reuse(snap: &Snapshot, tables: &[SourceTable], rows: &Rows) -> Vec<Vec<Kn
                     if stored.hash != rows.hashes[s][row] {
                         return None;
                     }
-                    let data: StoredData = serde_json::from_str(&stored.data).ok()?;
+                    let data: StoredData = postcard::from_bytes(&stored.data).ok()?;
                     let key = &t.records[row].key;
                     let issues = data
                         .issues
@@ -160,13 +176,101 @@ pub fn prior_pairs(
             let a = *index.get(&(p.left.0.as_str(), p.left.1.as_str()))?;
             let b = *index.get(&(p.right.0.as_str(), p.right.1.as_str()))?;
             let field_weights: [Option<f64>; FIELDS] =
-                serde_json::from_str(&p.field_weights).ok()?;
+                postcard::from_bytes(&p.field_weights).ok()?;
             Some(ScoredPair {
                 a: a.min(b),
                 b: a.max(b),
                 weight: p.weight,
                 probability: p.probability,
                 field_weights,
+            })
+        })
+        .collect()
+}
+
+/// The source trust the last full run learned, when this run may take it over: an incremental run
+/// over the same sources with the same pinned weights.
+pub fn frozen_trust(
+    snap: &Snapshot,
+    source_names: &[String],
+    pinned: &[(usize, Field, f64)],
+) -> Option<Trust> {
+    let text = snap.trust.as_deref().filter(|_| incremental(snap))?;
+    Trust::thaw(text, source_names, pinned)
+}
+
+/// Per cluster, a digest of its records (source, key and content hash of each, in file order):
+/// equal digests, equal records.
+pub fn member_digests(
+    tables: &[SourceTable],
+    records: &[Record],
+    rows: &Rows,
+    members: &[Vec<usize>],
+) -> Vec<String> {
+    members
+        .par_iter()
+        .map(|m| {
+            let mut h = blake3::Hasher::new();
+            for &i in m {
+                let r = &records[i];
+                for part in [
+                    &tables[r.source].name,
+                    &rows.keys[r.source][r.row],
+                    &rows.hashes[r.source][r.row],
+                ] {
+                    h.update(part.as_bytes());
+                    h.update(&[0x1f]);
+                }
+                h.update(&[0x1e]);
+            }
+            h.finalize().to_hex()[..32].to_string()
+        })
+        .collect()
+}
+
+/// Per cluster, the stored golden record it takes over: the one of its golden id, when the cluster
+/// holds the very same records as then and none of them is new or changed.
+pub fn kept_survivorship(
+    snap: &Snapshot,
+    ids: &Ids,
+    members: &[Vec<usize>],
+    digests: &[String],
+    fresh: &[bool],
+) -> Vec<Option<Decided>> {
+    members
+        .par_iter()
+        .enumerate()
+        .map(|(c, m)| {
+            let stored = snap.survived.get(&ids.of_cluster[c])?;
+            if stored.members != digests[c] || m.iter().any(|&i| fresh[i]) {
+                return None;
+            }
+            survive::stored::decode(&stored.data, c, m)
+        })
+        .collect()
+}
+
+/// The stored form of the golden records survivorship decided in this run (before the steward's
+/// pins), for the clusters that did not take theirs over.
+pub fn survived(
+    survivorship: &Survivorship,
+    kept: &[bool],
+    digests: &[String],
+) -> Vec<StoredSurvival> {
+    let conflicts = &survivorship.conflicts;
+    survivorship
+        .golden
+        .par_iter()
+        .enumerate()
+        .filter(|(c, _)| !kept[*c])
+        .filter_map(|(c, g)| {
+            // Conflicts come cluster by cluster, in the order of the golden records.
+            let from = conflicts.partition_point(|k| k.golden < c);
+            let to = conflicts.partition_point(|k| k.golden <= c);
+            Some(StoredSurvival {
+                golden_id: g.id.clone(),
+                members: digests[c].clone(),
+                data: survive::stored::encode(g, &conflicts[from..to])?,
             })
         })
         .collect()
@@ -340,15 +444,19 @@ pub struct RunFacts<'a> {
     pub ids: &'a Ids,
     pub issues: &'a [Issue],
     /// The stored form of each fresh record (see [`encode`]).
-    pub encoded: &'a [Option<String>],
+    pub encoded: &'a [Option<Vec<u8>>],
     pub scored: &'a [ScoredPair],
     /// The pairs were all scored afresh (the stored ones are replaced).
     pub rescored: bool,
     pub model: String,
+    /// The trust survivorship used, frozen (see [`Trust::freeze`]).
+    pub trust: String,
+    /// The golden records survivorship decided in this run (see [`survived`]).
+    pub survived: Vec<StoredSurvival>,
 }
 
 /// Compare this run with the store: the diff, its counts, and the change to write.
-pub fn settle(f: &RunFacts) -> Result<Settled> {
+pub fn settle(f: RunFacts) -> Result<Settled> {
     let snap = f.snap;
     let first = snap.runs == 0;
     let mut diff = Vec::new();
@@ -358,7 +466,7 @@ pub fn settle(f: &RunFacts) -> Result<Settled> {
         ..Default::default()
     };
     // Records: new, changed, unchanged, deleted (or quarantined now).
-    let mut present: BTreeSet<(String, String)> = BTreeSet::new();
+    let mut present: HashSet<(&str, &str)> = HashSet::with_capacity(f.records.len());
     let (mut new, mut changed, mut unchanged) = (0usize, 0usize, 0usize);
     for (i, r) in f.records.iter().enumerate() {
         let id = f.rows.id(f.tables, r);
@@ -394,9 +502,12 @@ pub fn settle(f: &RunFacts) -> Result<Settled> {
             });
         }
         if f.fresh[i] {
-            change.pairs_drop.push(id.clone());
+            change.pairs_drop.push(id);
         }
-        present.insert(id);
+        present.insert((
+            f.tables[r.source].name.as_str(),
+            f.rows.keys[r.source][r.row].as_str(),
+        ));
     }
     let quarantined: BTreeSet<(String, String)> = f
         .tables
@@ -410,7 +521,7 @@ pub fn settle(f: &RunFacts) -> Result<Settled> {
     let mut gone: Vec<&StoredRecord> = snap
         .records
         .values()
-        .filter(|s| !present.contains(&(s.source.clone(), s.key.clone())))
+        .filter(|s| !present.contains(&(s.source.as_str(), s.key.as_str())))
         .collect();
     gone.sort_by(|a, b| (&a.source, &a.key).cmp(&(&b.source, &b.key)));
     for s in &gone {
@@ -540,13 +651,25 @@ pub fn settle(f: &RunFacts) -> Result<Settled> {
             right: f.rows.id(f.tables, b),
             weight: p.weight,
             probability: p.probability,
-            field_weights: serde_json::to_string(&p.field_weights)?,
+            field_weights: postcard::to_stdvec(&p.field_weights)?,
         });
     }
+    // Golden records: those decided now replace the stored ones; retired ids lose theirs.
+    let active: BTreeSet<&str> = f.ids.of_cluster.iter().map(String::as_str).collect();
+    let mut retired: Vec<String> = snap
+        .survived
+        .keys()
+        .filter(|id| !active.contains(id.as_str()))
+        .cloned()
+        .collect();
+    retired.sort();
+    change.survived_delete = retired;
+    change.survived_upsert = f.survived;
     change.meta = vec![
-        ("version", VERSION.to_string()),
+        ("version", forms_version()),
         ("next_id", f.ids.next.to_string()),
         ("model", f.model.clone()),
+        ("trust", f.trust.clone()),
     ];
     diff.sort();
     let counts = serde_json::json!({
@@ -570,7 +693,7 @@ pub fn settle(f: &RunFacts) -> Result<Settled> {
 }
 
 /// The stored form of a record: the normalized record and the issues normalization found in it.
-pub fn encode(r: &Record, issues: &[Issue]) -> String {
+pub fn encode(r: &Record, issues: &[Issue]) -> Vec<u8> {
     let data = StoredData {
         record: r.clone(),
         issues: issues
@@ -584,7 +707,7 @@ pub fn encode(r: &Record, issues: &[Issue]) -> String {
             })
             .collect(),
     };
-    serde_json::to_string(&data).expect("a record serializes")
+    postcard::to_stdvec(&data).expect("a record serializes")
 }
 
 fn blank() -> DiffRow {

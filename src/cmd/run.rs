@@ -1,4 +1,4 @@
-//! `steward run PATH [--out DIR] [--state FILE] [--threads N] [--excel-csv] [--unmask]`
+//! `steward run PATH [--out DIR] [--state FILE] [--full] [--threads N] [--excel-csv] [--unmask]`
 //!
 //! PATH is a folder of exports (every supported file in it is a source) or a job file. Exit status:
 //! 0 success; 1 the run finished but a quality gate failed; 2 bad input or usage (nothing usable
@@ -23,6 +23,11 @@ pub struct Args {
     /// across runs, incremental matching of new and changed rows, the steward's decisions.
     #[arg(long, value_name = "FILE")]
     state: Option<String>,
+    /// With a state store: evaluate every record afresh (normalization, model, match scores,
+    /// source trust, golden records) instead of taking the last run's work over; golden ids and
+    /// decisions still come from the store.
+    #[arg(long)]
+    full: bool,
     /// Worker threads (default: all cores).
     #[arg(long, value_name = "N")]
     threads: Option<usize>,
@@ -41,6 +46,8 @@ pub fn main(args: Args) -> ExitCode {
             print_counts(&outcome);
             let failed: Vec<_> = outcome.failed_gates().collect();
             if failed.is_empty() {
+                // The process ends here: freeing the run's tables, row by row, would only cost time.
+                std::mem::forget(outcome);
                 return ExitCode::SUCCESS;
             }
             for g in &failed {
@@ -102,6 +109,7 @@ fn execute(args: Args) -> Result<RunOutcome> {
         threads,
         unmask: args.unmask,
         state: state.as_deref().map(Target::parse),
+        full: args.full,
     };
     let outcome = pipeline::run(&args.path, plan, &options)?;
     for e in &outcome.failed {

@@ -1,6 +1,6 @@
 //! Store: the state kept across runs — golden ids and their history, every record's content hash
-//! and normalized form, the trained model and the scored pairs, the issues of the last run and the
-//! steward's decisions.
+//! and normalized form, the trained model and the scored pairs, the learned source trust and each
+//! golden record as survivorship made it, the issues of the last run and the steward's decisions.
 //!
 //! Two back ends hold the same schema: an embedded SQLite file (`--state FILE`, the default) and a
 //! PostgreSQL database (`[state] url = "postgres://…"` in the job). Both speak the same portable SQL
@@ -53,6 +53,7 @@ pub enum Val {
     Text(String),
     Int(i64),
     Real(f64),
+    Bytes(Vec<u8>),
 }
 
 impl Val {
@@ -74,6 +75,20 @@ impl Val {
         match self {
             Val::Real(r) => *r,
             _ => 0.0,
+        }
+    }
+
+    pub fn into_text(self) -> String {
+        match self {
+            Val::Text(t) => t,
+            _ => String::new(),
+        }
+    }
+
+    pub fn into_bytes(self) -> Vec<u8> {
+        match self {
+            Val::Bytes(b) => b,
+            _ => Vec::new(),
         }
     }
 }
@@ -102,16 +117,23 @@ impl From<f64> for Val {
     }
 }
 
+impl From<Vec<u8>> for Val {
+    fn from(b: Vec<u8>) -> Val {
+        Val::Bytes(b)
+    }
+}
+
 /// The type of a column read back.
 #[derive(Debug, Clone, Copy)]
 pub enum Kind {
     Text,
     Int,
     Real,
+    Bytes,
 }
 
 /// What a back end does: run portable SQL (`$1`-style parameters) and own the transaction.
-pub trait Db {
+pub trait Db: Send {
     fn execute(&mut self, sql: &str, params: &[Val]) -> Result<()>;
     fn query(&mut self, sql: &str, params: &[Val], kinds: &[Kind]) -> Result<Vec<Vec<Val>>>;
     /// Start the run's transaction, waiting for any other run on the same store to finish.
@@ -119,14 +141,19 @@ pub trait Db {
     fn commit(&mut self) -> Result<()>;
 }
 
+/// The layout of the tables, numbered: a store of an earlier layout is brought to this one when it
+/// is opened (see [`Store::migrate`]).
+const FORMAT: &str = "2";
+
 const SCHEMA: &[&str] = &[
     "CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
     "CREATE TABLE IF NOT EXISTS runs (run BIGINT PRIMARY KEY, finished TEXT NOT NULL, input TEXT NOT NULL, summary TEXT NOT NULL)",
-    "CREATE TABLE IF NOT EXISTS records (source TEXT NOT NULL, key TEXT NOT NULL, hash TEXT NOT NULL, golden_id TEXT NOT NULL, data TEXT NOT NULL, run BIGINT NOT NULL, PRIMARY KEY (source, key))",
+    "CREATE TABLE IF NOT EXISTS records (source TEXT NOT NULL, key TEXT NOT NULL, hash TEXT NOT NULL, golden_id TEXT NOT NULL, data BYTEA NOT NULL, run BIGINT NOT NULL, PRIMARY KEY (source, key))",
     "CREATE TABLE IF NOT EXISTS golden (golden_id TEXT PRIMARY KEY, status TEXT NOT NULL, successor TEXT NOT NULL, issued_run BIGINT NOT NULL, changed_run BIGINT NOT NULL)",
-    "CREATE TABLE IF NOT EXISTS pairs (left_source TEXT NOT NULL, left_key TEXT NOT NULL, right_source TEXT NOT NULL, right_key TEXT NOT NULL, weight DOUBLE PRECISION NOT NULL, probability DOUBLE PRECISION NOT NULL, field_weights TEXT NOT NULL, PRIMARY KEY (left_source, left_key, right_source, right_key))",
+    "CREATE TABLE IF NOT EXISTS pairs (left_source TEXT NOT NULL, left_key TEXT NOT NULL, right_source TEXT NOT NULL, right_key TEXT NOT NULL, weight DOUBLE PRECISION NOT NULL, probability DOUBLE PRECISION NOT NULL, field_weights BYTEA NOT NULL, PRIMARY KEY (left_source, left_key, right_source, right_key))",
     "CREATE INDEX IF NOT EXISTS pairs_right ON pairs (right_source, right_key)",
     "CREATE TABLE IF NOT EXISTS issues (source TEXT NOT NULL, key TEXT NOT NULL, field TEXT NOT NULL, kind TEXT NOT NULL, severity TEXT NOT NULL, PRIMARY KEY (source, key, field, kind))",
+    "CREATE TABLE IF NOT EXISTS survivorship (golden_id TEXT PRIMARY KEY, members TEXT NOT NULL, data BYTEA NOT NULL)",
     "CREATE TABLE IF NOT EXISTS decisions (decision BIGINT PRIMARY KEY, kind TEXT NOT NULL, a TEXT NOT NULL, b TEXT NOT NULL, value TEXT NOT NULL, made TEXT NOT NULL)",
 ];
 
@@ -137,8 +164,8 @@ pub struct StoredRecord {
     pub key: String,
     pub hash: String,
     pub golden_id: String,
-    /// The normalized record and the issues normalization found, as JSON.
-    pub data: String,
+    /// The normalized record and the issues normalization found, in binary (`state::encode`).
+    pub data: Vec<u8>,
 }
 
 /// A golden id's history: `active`, or `retired` with the id that took over its records.
@@ -156,7 +183,19 @@ pub struct StoredPair {
     pub right: (String, String),
     pub weight: f64,
     pub probability: f64,
-    pub field_weights: String,
+    /// In binary (`state::encode_weights`).
+    pub field_weights: Vec<u8>,
+}
+
+/// A golden record as survivorship made it (before the steward's pins), with its conflicts: taken
+/// over by a run in which its cluster holds the very same records.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredSurvival {
+    pub golden_id: String,
+    /// The digest of the cluster's records (see `state::member_digests`).
+    pub members: String,
+    /// The survivorship's stored form (`survive::stored`).
+    pub data: Vec<u8>,
 }
 
 /// `(source, key, field, kind)` of an issue, with its severity.
@@ -182,11 +221,15 @@ pub struct Snapshot {
     pub version: String,
     pub next_id: u64,
     pub model: Option<String>,
+    /// The source trust the last full run learned, as JSON (`state::FrozenTrust`).
+    pub trust: Option<String>,
     pub records: HashMap<(String, String), StoredRecord>,
     pub golden: HashMap<String, GoldenState>,
     pub pairs: Vec<StoredPair>,
     pub issues: HashMap<IssueKey, String>,
     pub decisions: Vec<StoredDecision>,
+    /// By golden id.
+    pub survived: HashMap<String, StoredSurvival>,
 }
 
 /// What one run writes, all in its one transaction.
@@ -207,6 +250,9 @@ pub struct Change {
     pub pairs_insert: Vec<StoredPair>,
     pub issues_insert: Vec<(IssueKey, String)>,
     pub issues_delete: Vec<IssueKey>,
+    /// Golden records survivorship made in this run, and the golden ids whose stored one goes.
+    pub survived_upsert: Vec<StoredSurvival>,
+    pub survived_delete: Vec<String>,
 }
 
 /// An open store, inside the transaction of the current run.
@@ -222,15 +268,56 @@ impl Store {
             Target::Sqlite(path) => Box::new(sqlite::Sqlite::open(path)?),
             Target::Postgres(url) => Box::new(postgres::Postgres::connect(url)?),
         };
-        for statement in SCHEMA {
-            db.execute(statement, &[])
-                .with_context(|| format!("cannot set up the state store {}", target.display()))?;
-        }
+        let setup = |db: &mut dyn Db| -> Result<()> {
+            for statement in SCHEMA {
+                db.execute(statement, &[])?;
+            }
+            Ok(())
+        };
+        setup(db.as_mut())
+            .with_context(|| format!("cannot set up the state store {}", target.display()))?;
         db.begin()?;
-        Ok(Store {
+        let mut store = Store {
             db,
             target: target.clone(),
-        })
+        };
+        store.migrate(setup).with_context(|| {
+            format!(
+                "cannot bring the state store {} up to date",
+                target.display()
+            )
+        })?;
+        Ok(store)
+    }
+
+    /// Brings a store of an earlier layout to [`FORMAT`], inside the run's transaction. Format 1
+    /// held normalized records and pair weights as JSON text; format 2 holds them in binary. The
+    /// ids, their history, the content hashes, issues and decisions are kept; the normalized forms
+    /// and the scored pairs are not, and the model is dropped, so the run evaluates every record
+    /// afresh (as after a version change) and stores them anew.
+    fn migrate(&mut self, setup: impl Fn(&mut dyn Db) -> Result<()>) -> Result<()> {
+        let format = self.db.query(
+            "SELECT value FROM meta WHERE name = 'format'",
+            &[],
+            &[Kind::Text],
+        )?;
+        if format.first().is_some_and(|row| row[0].text() == FORMAT) {
+            return Ok(());
+        }
+        let db = self.db.as_mut();
+        db.execute("ALTER TABLE records RENAME TO records_before", &[])?;
+        db.execute("DROP TABLE pairs", &[])?;
+        setup(db)?;
+        db.execute(
+            "INSERT INTO records (source, key, hash, golden_id, data, run) SELECT source, key, hash, golden_id, $1, run FROM records_before",
+            &[Vec::new().into()],
+        )?;
+        db.execute("DROP TABLE records_before", &[])?;
+        db.execute("DELETE FROM meta WHERE name = 'model'", &[])?;
+        db.execute(
+            "INSERT INTO meta (name, value) VALUES ('format', $1) ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+            &[FORMAT.into()],
+        )
     }
 
     pub fn load(&mut self) -> Result<Snapshot> {
@@ -241,41 +328,48 @@ impl Store {
                 "version" => snap.version = row[1].text().to_string(),
                 "next_id" => snap.next_id = row[1].text().parse().unwrap_or(1),
                 "model" => snap.model = Some(row[1].text().to_string()),
+                "trust" => snap.trust = Some(row[1].text().to_string()),
                 _ => {}
             }
         }
         snap.next_id = snap.next_id.max(1);
         snap.runs = self.rows("SELECT COUNT(*) FROM runs", &[Kind::Int])?[0][0].int();
-        let text5 = [Kind::Text; 5];
-        for row in self.rows(
-            "SELECT source, key, hash, golden_id, data FROM records",
-            &text5,
-        )? {
-            let mut row = row.into_iter().map(|v| match v {
-                Val::Text(t) => t,
-                _ => String::new(),
-            });
-            let mut next = || row.next().unwrap_or_default();
-            let r = StoredRecord {
-                source: next(),
-                key: next(),
-                hash: next(),
-                golden_id: next(),
-                data: next(),
-            };
-            snap.records.insert((r.source.clone(), r.key.clone()), r);
-        }
-        for row in self.rows(
-            "SELECT golden_id, status, successor FROM golden",
-            &[Kind::Text; 3],
-        )? {
-            let g = GoldenState {
-                id: row[0].text().to_string(),
-                active: row[1].text() == "active",
-                successor: row[2].text().to_string(),
-            };
-            snap.golden.insert(g.id.clone(), g);
-        }
+        // Collected, not inserted one by one: each map is sized once, for all its rows.
+        snap.records = self
+            .rows(
+                "SELECT source, key, hash, golden_id, data FROM records",
+                &[Kind::Text, Kind::Text, Kind::Text, Kind::Text, Kind::Bytes],
+            )?
+            .into_iter()
+            .map(|mut row| {
+                let data = row.pop().map(Val::into_bytes).unwrap_or_default();
+                let [source, key, hash, golden_id] = texts(row);
+                let r = StoredRecord {
+                    source,
+                    key,
+                    hash,
+                    golden_id,
+                    data,
+                };
+                ((r.source.clone(), r.key.clone()), r)
+            })
+            .collect();
+        snap.golden = self
+            .rows(
+                "SELECT golden_id, status, successor FROM golden",
+                &[Kind::Text; 3],
+            )?
+            .into_iter()
+            .map(|row| {
+                let [id, status, successor] = texts(row);
+                let g = GoldenState {
+                    id,
+                    active: status == "active",
+                    successor,
+                };
+                (g.id.clone(), g)
+            })
+            .collect();
         let kinds = [
             Kind::Text,
             Kind::Text,
@@ -283,28 +377,57 @@ impl Store {
             Kind::Text,
             Kind::Real,
             Kind::Real,
-            Kind::Text,
+            Kind::Bytes,
         ];
-        for row in self.rows(
-            "SELECT left_source, left_key, right_source, right_key, weight, probability, field_weights FROM pairs",
-            &kinds,
-        )? {
-            snap.pairs.push(StoredPair {
-                left: (row[0].text().into(), row[1].text().into()),
-                right: (row[2].text().into(), row[3].text().into()),
-                weight: row[4].real(),
-                probability: row[5].real(),
-                field_weights: row[6].text().into(),
-            });
-        }
-        for row in self.rows(
-            "SELECT source, key, field, kind, severity FROM issues",
-            &text5,
-        )? {
-            let t = |i: usize| row[i].text().to_string();
-            snap.issues.insert((t(0), t(1), t(2), t(3)), t(4));
-        }
+        snap.pairs = self
+            .rows(
+                "SELECT left_source, left_key, right_source, right_key, weight, probability, field_weights FROM pairs",
+                &kinds,
+            )?
+            .into_iter()
+            .map(|mut row| {
+                let field_weights = row.pop().map(Val::into_bytes).unwrap_or_default();
+                let (weight, probability) = (row[4].real(), row[5].real());
+                row.truncate(4);
+                let [left_source, left_key, right_source, right_key] = texts(row);
+                StoredPair {
+                    left: (left_source, left_key),
+                    right: (right_source, right_key),
+                    weight,
+                    probability,
+                    field_weights,
+                }
+            })
+            .collect();
+        snap.issues = self
+            .rows(
+                "SELECT source, key, field, kind, severity FROM issues",
+                &[Kind::Text; 5],
+            )?
+            .into_iter()
+            .map(|row| {
+                let [source, key, field, kind, severity] = texts(row);
+                ((source, key, field, kind), severity)
+            })
+            .collect();
         snap.decisions = self.decisions()?;
+        snap.survived = self
+            .rows(
+                "SELECT golden_id, members, data FROM survivorship",
+                &[Kind::Text, Kind::Text, Kind::Bytes],
+            )?
+            .into_iter()
+            .map(|mut row| {
+                let data = row.pop().map(Val::into_bytes).unwrap_or_default();
+                let [golden_id, members] = texts(row);
+                let s = StoredSurvival {
+                    golden_id,
+                    members,
+                    data,
+                };
+                (s.golden_id.clone(), s)
+            })
+            .collect();
         Ok(snap)
     }
 
@@ -502,6 +625,30 @@ impl Store {
             issues,
             "ON CONFLICT (source, key, field, kind) DO UPDATE SET severity = excluded.severity",
         )?;
+        let gone: Vec<Vec<Val>> = c
+            .survived_delete
+            .iter()
+            .map(|id| vec![id.clone().into()])
+            .collect();
+        delete_rows(db, "survivorship", &["golden_id"], gone)?;
+        let survived = c
+            .survived_upsert
+            .iter()
+            .map(|s| {
+                vec![
+                    s.golden_id.clone().into(),
+                    s.members.clone().into(),
+                    s.data.clone().into(),
+                ]
+            })
+            .collect();
+        insert(
+            db,
+            "survivorship",
+            &["golden_id", "members", "data"],
+            survived,
+            "ON CONFLICT (golden_id) DO UPDATE SET members = excluded.members, data = excluded.data",
+        )?;
         db.execute(
             "INSERT INTO runs (run, finished, input, summary) VALUES ($1, $2, $3, $4)",
             &[
@@ -521,6 +668,12 @@ fn issue_key_vals(k: &IssueKey) -> [Val; 4] {
         k.2.clone().into(),
         k.3.clone().into(),
     ]
+}
+
+/// The text cells of a row, moved out.
+fn texts<const N: usize>(row: Vec<Val>) -> [String; N] {
+    let mut row = row.into_iter().map(Val::into_text);
+    std::array::from_fn(|_| row.next().unwrap_or_default())
 }
 
 /// Parameters per statement: well below the limits of both back ends.
@@ -588,6 +741,7 @@ pub trait Cells {
     fn text(&self, i: usize) -> Result<Option<String>>;
     fn int(&self, i: usize) -> Result<Option<i64>>;
     fn real(&self, i: usize) -> Result<Option<f64>>;
+    fn bytes(&self, i: usize) -> Result<Option<Vec<u8>>>;
 }
 
 /// The values of a row, column by column in the given kinds.
@@ -600,6 +754,7 @@ fn read_row(cells: &impl Cells, kinds: &[Kind]) -> Result<Vec<Val>> {
                 Kind::Text => Val::Text(cells.text(i)?.unwrap_or_default()),
                 Kind::Int => Val::Int(cells.int(i)?.unwrap_or_default()),
                 Kind::Real => Val::Real(cells.real(i)?.unwrap_or_default()),
+                Kind::Bytes => Val::Bytes(cells.bytes(i)?.unwrap_or_default()),
             })
         })
         .collect()

@@ -23,11 +23,15 @@ impl ToSql for Val {
             Val::Text(t) => t.to_sql(ty, out),
             Val::Int(i) => i.to_sql(ty, out),
             Val::Real(r) => r.to_sql(ty, out),
+            Val::Bytes(b) => b.to_sql(ty, out),
         }
     }
 
     fn accepts(ty: &Type) -> bool {
-        <String as ToSql>::accepts(ty) || <i64 as ToSql>::accepts(ty) || <f64 as ToSql>::accepts(ty)
+        <String as ToSql>::accepts(ty)
+            || <i64 as ToSql>::accepts(ty)
+            || <f64 as ToSql>::accepts(ty)
+            || <Vec<u8> as ToSql>::accepts(ty)
     }
 
     to_sql_checked!();
@@ -55,6 +59,9 @@ impl Cells for postgres::Row {
         Ok(self.try_get(i)?)
     }
     fn real(&self, i: usize) -> Result<Option<f64>> {
+        Ok(self.try_get(i)?)
+    }
+    fn bytes(&self, i: usize) -> Result<Option<Vec<u8>>> {
         Ok(self.try_get(i)?)
     }
 }

@@ -22,6 +22,7 @@ impl ToSql for Val {
             Val::Text(t) => ToSqlOutput::Borrowed(ValueRef::Text(t.as_bytes())),
             Val::Int(i) => ToSqlOutput::Borrowed(ValueRef::Integer(*i)),
             Val::Real(r) => ToSqlOutput::Borrowed(ValueRef::Real(*r)),
+            Val::Bytes(b) => ToSqlOutput::Borrowed(ValueRef::Blob(b)),
         })
     }
 }
@@ -34,6 +35,9 @@ impl Cells for rusqlite::Row<'_> {
         Ok(self.get(i)?)
     }
     fn real(&self, i: usize) -> Result<Option<f64>> {
+        Ok(self.get(i)?)
+    }
+    fn bytes(&self, i: usize) -> Result<Option<Vec<u8>>> {
         Ok(self.get(i)?)
     }
 }

@@ -16,6 +16,7 @@
 //! from: gender and birth date from a valid 身份证, province / city / district from the 身份证's or
 //! USCC's region code when the address lacks them, the English name as pinyin of the name.
 
+pub mod stored;
 pub mod trust;
 
 use std::borrow::Cow;
@@ -423,13 +424,23 @@ fn loser_reason(win: &Group, g: &Group) -> String {
 }
 
 /// Everything survivorship decides for one cluster.
-struct Decided {
-    golden: GoldenRecord,
-    conflicts: Vec<Conflict>,
+pub struct Decided {
+    pub golden: GoldenRecord,
+    pub conflicts: Vec<Conflict>,
 }
 
-/// Golden records for all clusters (ordered by golden id) and their conflicts.
-/// `pinned` are trust weights the job sets: (source index, field, weight).
+/// The records of each cluster (indexes into the run's records, in file order).
+pub fn members_of(cluster_of: &[u32], clusters: usize) -> Vec<Vec<usize>> {
+    let mut members: Vec<Vec<usize>> = vec![Vec::new(); clusters];
+    for (i, &c) in cluster_of.iter().enumerate() {
+        members[c as usize].push(i);
+    }
+    members
+}
+
+/// Golden records for all clusters (ordered by golden id) and their conflicts, with the source
+/// trust learned from the clusters. `pinned` are trust weights the job sets: (source index,
+/// field, weight).
 pub fn survive(
     records: &[Record],
     cluster_of: &[u32],
@@ -437,17 +448,27 @@ pub fn survive(
     source_names: &[String],
     pinned: &[(usize, Field, f64)],
 ) -> Survivorship {
-    let mut members: Vec<Vec<usize>> = vec![Vec::new(); clusters];
-    for (i, &c) in cluster_of.iter().enumerate() {
-        members[c as usize].push(i);
-    }
+    let members = members_of(cluster_of, clusters);
     let trust = learn_trust(records, &members, source_names, pinned);
+    survive_with(records, &members, trust, Vec::new())
+}
+
+/// Golden records for all clusters with the given trust; a cluster with a `kept` golden record
+/// (one survivorship made before, with this trust, of the very same records) takes it over.
+pub fn survive_with(
+    records: &[Record],
+    members: &[Vec<usize>],
+    trust: Trust,
+    mut kept: Vec<Option<Decided>>,
+) -> Survivorship {
+    kept.resize_with(members.len(), || None);
     let decided: Vec<Decided> = members
         .par_iter()
+        .zip(kept)
         .enumerate()
-        .map(|(c, m)| {
+        .map(|(c, (m, kept))| {
             crate::progress::tick(1);
-            decide(records, &trust, c, m)
+            kept.unwrap_or_else(|| decide(records, &trust, c, m))
         })
         .collect();
     let mut golden = Vec::with_capacity(decided.len());
@@ -463,7 +484,8 @@ pub fn survive(
     }
 }
 
-fn learn_trust(
+/// The source trust learned from the run's multi-source clusters (and pinned by the job).
+pub fn learn_trust(
     records: &[Record],
     members: &[Vec<usize>],
     source_names: &[String],

@@ -43,6 +43,56 @@ impl Trust {
     pub fn weight(&self, source: usize, field: Field) -> f64 {
         self.weights.get(&(source, field)).copied().unwrap_or(1.0)
     }
+
+    /// The trust as JSON for the state store: the sources it was learned over and its stats.
+    pub fn freeze(&self, source_names: &[String]) -> String {
+        serde_json::json!({"sources": source_names, "stats": self.stats}).to_string()
+    }
+
+    /// The trust [`Trust::freeze`] stored, for a run over the same sources with the same pinned
+    /// weights; None when the sources or the pins differ (the trust is then learned again).
+    pub fn thaw(
+        text: &str,
+        source_names: &[String],
+        pinned: &[(usize, Field, f64)],
+    ) -> Option<Trust> {
+        let frozen: serde_json::Value = serde_json::from_str(text).ok()?;
+        let sources: Vec<String> = serde_json::from_value(frozen["sources"].clone()).ok()?;
+        if sources != source_names {
+            return None;
+        }
+        let mut trust = Trust::default();
+        let mut configured = Vec::new();
+        for s in frozen["stats"].as_array()? {
+            let name = s["source"].as_str()?;
+            let source = source_names.iter().position(|n| n == name)?;
+            let field = Field::from_column(s["field"].as_str()?)?;
+            let weight = s["weight"].as_f64()?;
+            let stat = TrustStat {
+                source: source_names[source].clone(),
+                field: field.column(),
+                compared: u32::try_from(s["compared"].as_u64()?).ok()?,
+                agreed: u32::try_from(s["agreed"].as_u64()?).ok()?,
+                weight,
+                configured: s["configured"].as_bool()?,
+            };
+            if stat.configured {
+                configured.push((source, field, weight.to_bits()));
+            }
+            trust.weights.insert((source, field), weight);
+            trust.stats.push(stat);
+        }
+        // The pins in force now, as `into_trust` applies them: the first one per source and field.
+        let mut pins: Vec<(usize, Field, u64)> = Vec::new();
+        for &(s, f, w) in pinned {
+            if !pins.iter().any(|p| (p.0, p.1) == (s, f)) {
+                pins.push((s, f, w.to_bits()));
+            }
+        }
+        pins.sort();
+        configured.sort();
+        (pins == configured).then_some(trust)
+    }
 }
 
 /// One record's comparable value of a field in a cluster: (record's source, value key).
@@ -156,5 +206,31 @@ mod tests {
         assert!(trust.weight(2, Field::Mobile) >= MIN_WEIGHT);
         assert_eq!(trust.weight(1, Field::CreditLimit), 3.0);
         assert_eq!(trust.weight(5, Field::Email), 1.0);
+    }
+
+    #[test]
+    fn frozen_trust_thaws_for_the_same_sources_and_pins_only() {
+        let mut tally = Tally::default();
+        for stale in ["old", "new", "new"] {
+            let obs = [("new", 0), ("new", 1), (stale, 2)]
+                .map(|(key, source)| Observation { source, key });
+            tally.add(Field::Mobile, &obs);
+        }
+        let names = ["a", "b", "c"].map(String::from);
+        let pinned = [(1, Field::CreditLimit, 3.0)];
+        let trust = tally.into_trust(&names, &pinned);
+        let text = trust.freeze(&names);
+        let back = Trust::thaw(&text, &names, &pinned).unwrap();
+        assert_eq!(back.weights, trust.weights);
+        assert_eq!(
+            serde_json::to_value(&back.stats).unwrap(),
+            serde_json::to_value(&trust.stats).unwrap()
+        );
+        assert!(Trust::thaw(&text, &names, &[]).is_none(), "a pin removed");
+        assert!(Trust::thaw(&text, &names, &[(1, Field::CreditLimit, 2.0)]).is_none());
+        assert!(
+            Trust::thaw(&text, &names[..2], &pinned).is_none(),
+            "a source less"
+        );
     }
 }

@@ -427,3 +427,144 @@ fn d2k_second_run_keeps_every_id() {
         assert_same(sqlite.path(), postgres.path(), "d2k");
     }
 }
+
+/// `golden_id → row` of golden.csv.
+fn golden_rows(out: &Path) -> std::collections::BTreeMap<String, Vec<(String, String)>> {
+    read_csv(&out.join("golden.csv"))
+        .into_iter()
+        .map(|r| {
+            let id = r["golden_id"].clone();
+            (id, r.into_iter().collect())
+        })
+        .collect()
+}
+
+#[test]
+fn incremental_runs_keep_the_learned_trust_and_full_learns_it_again() {
+    for backend in backends() {
+        let input = sample_folder();
+        let changed = sample_folder();
+        perturb_erp(changed.path(), "KH000003", "KH000005", "KH000001");
+        let trust = |out: &Path| {
+            read_json(&out.join("summary.json"))["survivorship"]["source_trust"].clone()
+        };
+        let store = store(backend);
+        let first = run_into(input.path(), &store);
+        let second = run_into(changed.path(), &store);
+        let state = &read_json(&second.path().join("summary.json"))["state"];
+        assert_eq!(state["incremental"], true, "{backend:?}");
+        assert_eq!(
+            trust(second.path()),
+            trust(first.path()),
+            "{backend:?}: frozen"
+        );
+        // Golden records the change did not touch come out as they were.
+        // (diff.csv names the golden record of every new, changed and deleted row.)
+        let touched: std::collections::BTreeSet<String> = read_csv(&second.path().join("diff.csv"))
+            .into_iter()
+            .map(|r| r["golden_id"].clone())
+            .collect();
+        let (before, after) = (golden_rows(first.path()), golden_rows(second.path()));
+        let untouched: Vec<&String> = after.keys().filter(|id| !touched.contains(*id)).collect();
+        assert!(
+            untouched.len() > 10,
+            "{backend:?}: {} untouched",
+            untouched.len()
+        );
+        for id in untouched {
+            assert_eq!(after[id], before[id], "{backend:?}: {id}");
+        }
+
+        // `--full`: the trust learned from today's records, as a run without a store learns it;
+        // the ids stay.
+        let full = tempfile::tempdir().unwrap();
+        run_ok(
+            changed.path(),
+            full.path(),
+            &["--state", &store.arg, "--full"],
+        );
+        let storeless = tempfile::tempdir().unwrap();
+        run_ok(changed.path(), storeless.path(), &[]);
+        assert_eq!(
+            read_json(&full.path().join("summary.json"))["state"]["incremental"],
+            false
+        );
+        assert_eq!(
+            trust(full.path()),
+            trust(storeless.path()),
+            "{backend:?}: learned again"
+        );
+        assert_ne!(
+            trust(full.path()),
+            trust(first.path()),
+            "{backend:?}: the change moves the trust"
+        );
+        assert_eq!(
+            crosswalk(full.path()),
+            crosswalk(second.path()),
+            "{backend:?}: ids"
+        );
+    }
+}
+
+/// Turns a store back into the layout of format 1: normalized records and pair weights as JSON
+/// text, and no format number.
+fn to_format_1(store: &Store, backend: Backend) {
+    let statements = match backend {
+        Backend::Sqlite => [
+            "UPDATE records SET data = '{\"name\":\"张伟\"}'",
+            "UPDATE pairs SET field_weights = '[null]'",
+            "DELETE FROM meta WHERE name = 'format'",
+        ],
+        Backend::Postgres => [
+            "ALTER TABLE records ALTER COLUMN data TYPE TEXT USING '{\"name\":\"张伟\"}'",
+            "ALTER TABLE pairs ALTER COLUMN field_weights TYPE TEXT USING '[null]'",
+            "DELETE FROM meta WHERE name = 'format'",
+        ],
+    };
+    match backend {
+        Backend::Sqlite => {
+            let db = rusqlite::Connection::open(&store.arg).unwrap();
+            for s in statements {
+                db.execute(s, []).unwrap();
+            }
+        }
+        Backend::Postgres => {
+            let mut db = postgres::Client::connect(&store.arg, postgres::NoTls).unwrap();
+            for s in statements {
+                db.batch_execute(s).unwrap();
+            }
+        }
+    }
+}
+
+#[test]
+fn a_store_of_the_earlier_format_is_brought_up_to_date() {
+    for backend in backends() {
+        let input = sample_folder();
+        let store = store(backend);
+        let first = run_into(input.path(), &store);
+        to_format_1(&store, backend);
+        // The run after the migration evaluates everything afresh and keeps every id …
+        let second = run_into(input.path(), &store);
+        assert_eq!(
+            crosswalk(second.path()),
+            crosswalk(first.path()),
+            "{backend:?}"
+        );
+        let state = &read_json(&second.path().join("summary.json"))["state"];
+        assert_eq!(state["incremental"], false, "{backend:?}");
+        assert_eq!(state["records"]["changed"], 0, "{backend:?}");
+        // … and the next one takes its work over again, with the same outputs.
+        let third = run_into(input.path(), &store);
+        let state = &read_json(&third.path().join("summary.json"))["state"];
+        assert_eq!(state["incremental"], true, "{backend:?}");
+        for file in ["crosswalk.csv", "golden.csv", "lineage.csv", "pairs.csv"] {
+            assert_eq!(
+                std::fs::read(third.path().join(file)).unwrap(),
+                std::fs::read(first.path().join(file)).unwrap(),
+                "{backend:?}: {file}"
+            );
+        }
+    }
+}
