@@ -67,11 +67,20 @@ fn person(rng: &mut Lcg) -> Record {
             1 + rng.next(12) as u32,
             1 + rng.next(28) as u32,
         ),
-        mobiles: vec![format!("1{}{:09}", 3 + rng.next(7), rng.next(1_000_000_000))],
+        mobiles: vec![format!(
+            "1{}{:09}",
+            3 + rng.next(7),
+            rng.next(1_000_000_000)
+        )],
         province: province.into(),
         city: city.into(),
         district: district.into(),
-        address_detail: format!("{}路{}号{}室", GIVEN[rng.next(12)].0, rng.next(300), rng.next(2000)),
+        address_detail: format!(
+            "{}路{}号{}室",
+            GIVEN[rng.next(12)].0,
+            rng.next(300),
+            rng.next(2000)
+        ),
         ..Default::default()
     }
 }
@@ -101,7 +110,11 @@ fn bench(c: &mut Criterion) {
     let small = records(20_000);
     let (pairs, _) = candidate_pairs(&small, &default_rules());
     let mut group = c.benchmark_group("compare");
-    let sample: Vec<(u32, u32)> = pairs.iter().copied().step_by(pairs.len() / 5_000 + 1).collect();
+    let sample: Vec<(u32, u32)> = pairs
+        .iter()
+        .copied()
+        .step_by(pairs.len() / 5_000 + 1)
+        .collect();
     group.throughput(Throughput::Elements(sample.len() as u64));
     group.bench_function("pairs", |b| {
         b.iter(|| {

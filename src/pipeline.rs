@@ -12,9 +12,9 @@ use crate::config::Plan;
 use crate::gates::{self, GateResult, RunFacts};
 use crate::ingest::{read_source, IngestError};
 use crate::link::{link_with, Prior, MATCH_PROBABILITY};
+use crate::memory;
 use crate::model::Model;
 use crate::normalize::record::{normalize_rows, Normalized, Rules};
-use crate::memory;
 use crate::progress;
 use crate::record::{Issue, SourceTable};
 use crate::report;
@@ -410,7 +410,9 @@ pub fn run(input: &Path, plan: Plan, options: &RunOptions) -> Result<RunOutcome>
         },
         || report::html::write(out, &view),
     );
-    (conflicts?, xlsx?, html?);
+    conflicts?;
+    xlsx?;
+    html?;
     progress::tick(2);
     // The report stage ends with the last report written.
     let mut summary = summary;

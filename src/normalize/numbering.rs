@@ -80,7 +80,11 @@ impl Region {
                 None => None,
             },
             general: Pattern::of(d.general())?,
-            kinds: kinds.into_iter().flatten().map(Pattern::of).collect::<Option<_>>()?,
+            kinds: kinds
+                .into_iter()
+                .flatten()
+                .map(Pattern::of)
+                .collect::<Option<_>>()?,
         })
     }
 
@@ -176,7 +180,15 @@ mod tests {
                 valid += usize::from(v);
             }
         }
-        for (code, len) in [(44, 10), (33, 9), (49, 11), (81, 10), (852, 8), (61, 9), (7, 10)] {
+        for (code, len) in [
+            (44, 10),
+            (33, 9),
+            (49, 11),
+            (81, 10),
+            (852, 8),
+            (61, 9),
+            (7, 10),
+        ] {
             for _ in 0..2_000 {
                 let national: String = (0..len)
                     .map(|i| char::from(b'0' + (next(9) + u64::from(i == 0)) as u8))
@@ -197,6 +209,9 @@ mod tests {
         // Both verdicts occur: the comparison is not between two constant answers.
         assert!(valid > 500 && valid < 4_000, "{valid} valid of 4,800");
         let gb = phonenumber::parse(Some(country::GB), "020 7946 0958").unwrap();
-        assert_eq!(is_valid(44, &gb.national().to_string()), Some(phonenumber::is_valid(&gb)));
+        assert_eq!(
+            is_valid(44, &gb.national().to_string()),
+            Some(phonenumber::is_valid(&gb))
+        );
     }
 }

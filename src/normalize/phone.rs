@@ -727,10 +727,13 @@ mod tests {
             }
         }
         for _ in 0..20_000 {
-            let area = ["010", "021", "0755", "0591", "0311", "0433", "0851", "0978"][next(8) as usize];
+            let area =
+                ["010", "021", "0755", "0591", "0311", "0433", "0851", "0978"][next(8) as usize];
             let local = 5 + next(5) as usize;
             let head = format!("{area}{:03}", next(40) * 25);
-            let tail: String = (0..local.saturating_sub(3)).map(|_| char::from(b'0' + next(10) as u8)).collect();
+            let tail: String = (0..local.saturating_sub(3))
+                .map(|_| char::from(b'0' + next(10) as u8))
+                .collect();
             numbers.push(format!("{head}{tail}"));
         }
         for n in &numbers {
@@ -756,7 +759,11 @@ mod tests {
             };
             fast += usize::from(north_american(&written).is_some());
             let ours = foreign(&written).map(|p| p.canonical);
-            assert_eq!(ours, foreign_by_crate(&written).map(|p| p.canonical), "{written}");
+            assert_eq!(
+                ours,
+                foreign_by_crate(&written).map(|p| p.canonical),
+                "{written}"
+            );
         }
         assert!(fast > 4_000, "{fast}");
     }

@@ -217,7 +217,12 @@ fn conflicts(ws: &mut Worksheet, view: &RunView) -> Result<()> {
         .conflicts
         .iter()
         .map(|c| conflict_row(view, c, show).to_vec());
-    table(ws, &CONFLICT_COLUMNS, view.survivorship.conflicts.len(), rows)
+    table(
+        ws,
+        &CONFLICT_COLUMNS,
+        view.survivorship.conflicts.len(),
+        rows,
+    )
 }
 
 fn review(ws: &mut Worksheet, view: &RunView) -> Result<()> {
@@ -270,14 +275,7 @@ mod tests {
     fn a_list_longer_than_a_sheet_ends_with_a_note() {
         let mut wb = Workbook::new();
         let rows = (0..10).map(|i| vec![format!("G{i}"), "x".to_string()]);
-        table_up_to(
-            list_sheet(&mut wb, "t").unwrap(),
-            &["id", "v"],
-            10,
-            rows,
-            5,
-        )
-        .unwrap();
+        table_up_to(list_sheet(&mut wb, "t").unwrap(), &["id", "v"], 10, rows, 5).unwrap();
         let bytes = wb.save_to_buffer().unwrap();
         let mut book: Xlsx<_> =
             calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();

@@ -19,9 +19,9 @@
 pub mod stored;
 pub mod trust;
 
-use std::borrow::Cow;
 use chrono::NaiveDate;
 use rayon::prelude::*;
+use std::borrow::Cow;
 
 use crate::normalize::record::party_from_name;
 use crate::normalize::{address, company, division, id_card, name, phone};
@@ -199,7 +199,9 @@ impl GoldenRecord {
         match self.values.iter_mut().find(|(f, _)| *f == field) {
             Some((_, s)) => *s = pinned,
             None => {
-                let at = self.values.partition_point(|(f, _)| (*f as usize) < field as usize);
+                let at = self
+                    .values
+                    .partition_point(|(f, _)| (*f as usize) < field as usize);
                 self.values.insert(at, (field, pinned));
             }
         }
