@@ -145,6 +145,20 @@ pub fn parse_in(raw: &str, city: Option<(&str, &str)>) -> AddressValue {
 }
 
 fn parse_clean(s: &str) -> Address {
+    // Divisions are named in Chinese: a text without a CJK character (a Latin address) names none,
+    // and is all detail.
+    if !text::has_cjk(s) {
+        return Address {
+            detail: s.to_string(),
+            findings: vec![AddressFinding::NoRegion],
+            ..Address::default()
+        };
+    }
+    parse_divisions(s)
+}
+
+/// The divisions of a cleaned address and the detail after them, repaired where cpca misreads.
+fn parse_divisions(s: &str) -> Address {
     let expanded = expand_short_city(s);
     let s = expanded.as_deref().unwrap_or(s);
     let checked = cpca::parse_with_status(s);
@@ -596,6 +610,25 @@ fn detail_key_pass(detail: &str) -> String {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    /// Latin addresses skip the division parser: what it would have found in them is nothing.
+    #[test]
+    fn latin_addresses_name_no_division() {
+        for raw in [
+            "823 Weiss Underpass",
+            "6 Gina Squares Suite 627",
+            "Flat 3, 12 Baker Street, London NW1 6XE",
+            "PO Box 4411, Springfield IL 62701",
+            "12-3 Chaoyang Rd Beijing 100020",
+            "Unit 5 / 88 Nathan Road, Kowloon",
+            "1600 Amphitheatre Pkwy, Mountain View, CA 94043",
+            "Rm 1203, Blk B, 168 Zhongshan Rd",
+        ] {
+            let s = clean(raw);
+            assert!(!text::has_cjk(&s));
+            assert_eq!(parse_clean(&s), parse_divisions(&s), "{raw}");
+        }
+    }
 
     fn parts(raw: &str) -> (String, String, String, String) {
         let a = parse(raw).address().cloned().unwrap();
