@@ -158,7 +158,7 @@ pub fn run(input: &Path, plan: Plan, options: &RunOptions) -> Result<RunOutcome>
     // Nothing reads a row's raw values after this but the checks across records, which take what
     // they need now (issues carry their own copies, outputs name rows by key): the rest is let go
     // before linking.
-    let written = Written::take(&tables, &records);
+    let sex_and_birth = Written::take(&tables, &records);
     for t in &mut tables {
         t.records.par_iter_mut().for_each(|r| r.values = Vec::new());
     }
@@ -182,7 +182,7 @@ pub fn run(input: &Path, plan: Plan, options: &RunOptions) -> Result<RunOutcome>
     issues.extend(cross_record_issues(
         &tables,
         &records,
-        &written,
+        &sex_and_birth,
         &linkage.clustering.cluster_of,
     ));
     let link_ms = stage.elapsed().as_millis();

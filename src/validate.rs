@@ -18,19 +18,25 @@ pub struct Written(HashMap<usize, [Option<(usize, String)>; 2]>);
 
 impl Written {
     pub fn take(tables: &[SourceTable], records: &[Record]) -> Written {
+        // Each table's 性别 and 出生日期 columns, looked up once.
+        let columns: Vec<[Option<usize>; 2]> = tables
+            .iter()
+            .map(|t| {
+                [Field::Gender, Field::BirthDate]
+                    .map(|field| t.columns.iter().position(|c| c.field == Some(field)))
+            })
+            .collect();
         let mut kept = HashMap::new();
         for (i, r) in records.iter().enumerate() {
             if r.id_number.is_some() {
                 continue;
             }
-            let table = &tables[r.source];
-            let raw = &table.records[r.row];
-            let column = |field: Field| {
-                let c = table.columns.iter().position(|c| c.field == Some(field))?;
+            let raw = &tables[r.source].records[r.row];
+            let written = columns[r.source].map(|c| {
+                let c = c?;
                 let v = raw.values.get(c)?.trim();
                 (!v.is_empty()).then(|| (c, v.to_string()))
-            };
-            let written = [column(Field::Gender), column(Field::BirthDate)];
+            });
             if written.iter().any(Option::is_some) {
                 kept.insert(i, written);
             }

@@ -287,11 +287,15 @@ fn written_foreign(main: &str) -> bool {
         let rest = rest.trim_start();
         return !rest.starts_with("86") && !rest.starts_with("0086");
     }
-    let groups: Vec<&str> = trimmed
-        .split(|c: char| !c.is_ascii_digit())
-        .filter(|g| !g.is_empty())
-        .collect();
+    let groups = digit_groups(trimmed);
     groups.len() == 4 && groups[0] == "1" && groups[1..].iter().map(|g| g.len()).eq([3, 3, 4])
+}
+
+/// The runs of digits a number is written in (`(415) 555-0134` → `415`, `555`, `0134`).
+fn digit_groups(s: &str) -> Vec<&str> {
+    s.split(|c: char| !c.is_ascii_digit())
+        .filter(|g| !g.is_empty())
+        .collect()
 }
 
 /// A valid number of another country: `+44 20 7946 0958`, or a North American number written the
@@ -322,10 +326,7 @@ fn north_american(trimmed: &str) -> Option<String> {
             return None;
         }
     } else {
-        let groups: Vec<&str> = trimmed
-            .split(|c: char| !c.is_ascii_digit())
-            .filter(|g| !g.is_empty())
-            .collect();
+        let groups = digit_groups(trimmed);
         let lengths: Vec<usize> = groups.iter().map(|g| g.len()).collect();
         if lengths != [3, 3, 4] && !(lengths == [1, 3, 3, 4] && groups[0] == "1") {
             return None;
@@ -341,12 +342,8 @@ fn foreign_by_crate(trimmed: &str) -> Option<Phone> {
     let number = if trimmed.starts_with('+') {
         phonenumber::parse(None, trimmed).ok()?
     } else {
-        let groups: Vec<usize> = trimmed
-            .split(|c: char| !c.is_ascii_digit())
-            .filter(|g| !g.is_empty())
-            .map(str::len)
-            .collect();
-        if groups != [3, 3, 4] && groups != [1, 3, 3, 4] {
+        let lengths: Vec<usize> = digit_groups(trimmed).iter().map(|g| g.len()).collect();
+        if lengths != [3, 3, 4] && lengths != [1, 3, 3, 4] {
             return None;
         }
         phonenumber::parse(Some(country::Id::US), text::digits(trimmed)).ok()?
