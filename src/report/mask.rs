@@ -4,18 +4,25 @@
 //! the ends: a 身份证 keeps its region (6) and check part (last 4), a phone its first 3 and last 4
 //! digits, an e-mail its first character and domain. The machine-readable CSVs keep full values.
 
+use std::borrow::Cow;
+
 use crate::survive::Field;
 
 /// The value as a report shows it: masked when the field is personal data and `unmask` is off.
 pub fn shown(field: Field, value: &str, unmask: bool) -> String {
+    show(field, value, unmask).into_owned()
+}
+
+/// [`shown`], borrowing the value where it shows as it is.
+pub fn show(field: Field, value: &str, unmask: bool) -> Cow<'_, str> {
     if unmask || !field.is_pii() {
-        return value.to_string();
+        return Cow::Borrowed(value);
     }
-    match field {
+    Cow::Owned(match field {
         Field::IdNumber => id_number(value),
         Field::Email => email(value),
         _ => phone(value),
-    }
+    })
 }
 
 /// `110105194912310021` → `110105********0021`.
@@ -77,6 +84,15 @@ pub fn free_text(v: &str, unmask: bool) -> String {
     out
 }
 
+/// [`free_text`], borrowing a text that holds neither a digit nor an `@` (nothing to mask).
+pub fn free_text_cow(v: &str, unmask: bool) -> Cow<'_, str> {
+    if unmask || !v.bytes().any(|b| b.is_ascii_digit() || b == b'@') {
+        Cow::Borrowed(v)
+    } else {
+        Cow::Owned(free_text(v, false))
+    }
+}
+
 fn keep_ends(v: &str, head: usize, tail: usize) -> String {
     let chars: Vec<char> = v.chars().collect();
     if chars.len() <= head + tail {
@@ -110,5 +126,16 @@ mod tests {
             "原号码138******78 或 110*************2X"
         );
         assert_eq!(free_text("a zw@163.com", false), "a z*@163.com");
+        for v in [
+            "no digits here",
+            "",
+            "原号码 x",
+            "13812345678",
+            "a zw@163.com",
+            "ab 12",
+        ] {
+            assert_eq!(free_text_cow(v, false), free_text(v, false));
+            assert_eq!(free_text_cow(v, true), free_text(v, true));
+        }
     }
 }

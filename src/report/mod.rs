@@ -92,6 +92,7 @@ pub struct SourceQuality {
 
 pub mod html;
 pub mod mask;
+mod package;
 pub mod xlsx;
 
 fn writer(dir: &Path, file: &str, excel_bom: bool) -> Result<csv::Writer<BufWriter<File>>> {
@@ -286,22 +287,18 @@ pub const CONFLICT_COLUMNS: [&str; 8] = [
     "record_count",
 ];
 
-/// One conflict as a row of [`CONFLICT_COLUMNS`], its value shown by `show`.
-pub fn conflict_row(
-    view: &RunView,
-    c: &Conflict,
-    show: impl Fn(Field, &str) -> String,
-) -> [String; 8] {
+/// One conflict as the first seven cells of a row of [`CONFLICT_COLUMNS`] (the value in full);
+/// `record_count` is `c.records.len()`.
+pub fn conflict_cells<'a>(view: &'a RunView, c: &'a Conflict) -> [&'a str; 7] {
     let (source, key) = view.origin(c.records[0]);
     [
-        view.survivorship.golden[c.golden].id.clone(),
-        c.field.column().to_string(),
-        show(c.field, &c.value),
-        if c.chosen { "yes" } else { "no" }.to_string(),
-        source.to_string(),
-        key.to_string(),
-        c.reason.to_string(),
-        c.records.len().to_string(),
+        &view.survivorship.golden[c.golden].id,
+        c.field.column(),
+        &c.value,
+        if c.chosen { "yes" } else { "no" },
+        source,
+        key,
+        &c.reason,
     ]
 }
 
@@ -310,8 +307,10 @@ pub fn conflict_row(
 pub fn write_conflicts(dir: &Path, view: &RunView, excel_bom: bool) -> Result<()> {
     let mut w = writer(dir, "conflicts.csv", excel_bom)?;
     w.write_record(CONFLICT_COLUMNS)?;
+    let mut count = itoa::Buffer::new();
     for c in &view.survivorship.conflicts {
-        w.write_record(conflict_row(view, c, |_, v| v.to_string()))?;
+        let cells = conflict_cells(view, c);
+        w.write_record(cells.iter().copied().chain([count.format(c.records.len())]))?;
     }
     w.flush()?;
     Ok(())

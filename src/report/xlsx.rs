@@ -5,15 +5,29 @@
 //! Every identifier and phone is written as a string cell: Excel would turn a 身份证 into
 //! 1.10105E+17 and drop a landline's leading 0. Personal data is masked unless the run says
 //! `--unmask`.
+//!
+//! rust_xlsxwriter writes the workbook's frame — the summary sheet, styles, the tables over each
+//! list, the package's parts — with every list sheet holding only its header. The list sheets,
+//! up to a million rows each, are then written here straight as sheet XML, in blocks of rows
+//! formatted and deflated on every core ([`super::package`]), in the cell XML rust_xlsxwriter
+//! writes for a sheet in constant-memory mode (inline strings; the same escapes). Going through
+//! the library cell by cell cost a cell object per value, a temporary file, one core's deflate,
+//! and a hash-map entry per cell of each table's range (its overlap check).
 
+use std::borrow::Cow;
+use std::io::{Cursor, Read};
+use std::ops::Range;
 use std::path::Path;
 
-use anyhow::{Context, Result};
+use anyhow::{bail, Result};
+use rayon::prelude::*;
 use rust_xlsxwriter::{Format, Table, TableColumn, Workbook, Worksheet};
 
 use super::mask;
-use super::{conflict_row, RunView, CONFLICT_COLUMNS, ISSUE_COLUMNS};
+use super::package::{Package, Piece};
+use super::{conflict_cells, RunView, CONFLICT_COLUMNS, ISSUE_COLUMNS};
 use crate::compare::COMPARISONS;
+use crate::link::MATCH_PROBABILITY;
 use crate::survive::Field;
 
 /// The sheet names, in order.
@@ -26,92 +40,344 @@ pub const SHEETS: [&str; 5] = [
 ];
 
 pub fn write(dir: &Path, view: &RunView) -> Result<()> {
+    let review: Vec<usize> = (0..view.linkage.scored.len())
+        .filter(|&i| view.linkage.scored[i].probability < MATCH_PROBABILITY)
+        .collect();
+    let lists = [
+        golden(view),
+        issues(view),
+        conflicts(view),
+        review_queue(view, &review),
+    ];
     let mut wb = Workbook::new();
-    // The fastest deflate level: the sheets are large and written on every run, so saving time
-    // counts for more than the file's size (about 1.6 times the default level's; same cells).
-    wb.set_zip_compression_level(1);
     summary(wb.add_worksheet().set_name(SHEETS[0])?, view)?;
-    // The lists go to disk row by row as they are written, so a million golden records do not
-    // sit in memory as cells.
-    golden(list_sheet(&mut wb, SHEETS[1])?, view)?;
-    issues(list_sheet(&mut wb, SHEETS[2])?, view)?;
-    conflicts(list_sheet(&mut wb, SHEETS[3])?, view)?;
-    review(list_sheet(&mut wb, SHEETS[4])?, view)?;
-    let path = dir.join("report.xlsx");
-    wb.save(&path)
-        .with_context(|| format!("cannot write {}", path.display()))?;
-    Ok(())
-}
-
-fn list_sheet<'a>(wb: &'a mut Workbook, name: &str) -> Result<&'a mut Worksheet> {
-    Ok(wb.add_worksheet_with_constant_memory()?.set_name(name)?)
+    write_workbook(&dir.join("report.xlsx"), wb, &lists, LAST_ROW)
 }
 
 /// The last row Excel can hold (0-based): 1,048,576 rows in all.
 const LAST_ROW: u32 = 1_048_575;
 
-/// Writes `rows` (`count` of them) of strings under `header` as an Excel table with a frozen
-/// header row. A list longer than a sheet can hold ends with a row that says how many rows the CSV
-/// has beyond it. Rows are written top to bottom, the table (and its header row) first, as a sheet
-/// that streams its rows to disk requires.
-fn table(
-    ws: &mut Worksheet,
-    header: &[&str],
+/// Rows formatted and deflated together: enough that a block's deflate window fills, few enough
+/// that the blocks keep both cores busy.
+const BLOCK_ROWS: usize = 16_384;
+
+/// A list sheet: its name, its header, how many rows, and how to write row `i`'s cells.
+struct List<'a> {
+    name: &'static str,
+    header: Vec<Cow<'static, str>>,
     count: usize,
-    rows: impl Iterator<Item = Vec<String>>,
-) -> Result<()> {
-    table_up_to(ws, header, count, rows, LAST_ROW)
+    #[allow(clippy::type_complexity)]
+    row: Box<dyn Fn(usize, &mut Row) -> Result<()> + Sync + 'a>,
 }
 
-fn table_up_to(
-    ws: &mut Worksheet,
-    header: &[&str],
-    count: usize,
-    rows: impl Iterator<Item = Vec<String>>,
-    last_row: u32,
-) -> Result<()> {
-    // Rows below the header: every list row, or as many as fit and the note.
-    let shown = count.min(last_row as usize) as u32;
-    let columns: Vec<TableColumn> = header
-        .iter()
-        .map(|h| TableColumn::new().set_header(*h))
-        .collect();
-    let last_col = header.len() as u16 - 1;
-    // A table needs one data row; an empty list gets a blank one.
-    ws.add_table(
-        0,
-        0,
-        shown.max(1),
-        last_col,
-        &Table::new().set_columns(&columns),
-    )?;
-    ws.set_freeze_panes(1, 0)?;
-    let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count() + 4).collect();
-    let mut n = 0u32;
-    for row in rows {
-        if n + 1 == last_row && count > last_row as usize {
-            n += 1;
-            let more = count - (n as usize - 1);
-            let note = format!(
-                "… {more} more rows: a sheet holds 1,048,576 rows; the CSV output has them all"
+/// The workbook `wb` (its first sheets already written) with `lists` as further sheets, each an
+/// Excel table with a frozen header row, written to `path`. A list longer than a sheet can hold
+/// (`last_row`, 0-based, is the last row a sheet has) ends with a row that says how many rows the
+/// CSV has beyond it.
+fn write_workbook(path: &Path, mut wb: Workbook, lists: &[List], last_row: u32) -> Result<()> {
+    // The parts are numbered from 1 in sheet order; the sheets before the lists hold no table.
+    let first_list = wb.worksheets().len() + 1;
+    for list in lists {
+        let columns: Vec<TableColumn> = list
+            .header
+            .iter()
+            .map(|h| TableColumn::new().set_header(h.as_ref()))
+            .collect();
+        let ws = wb
+            .add_worksheet_with_constant_memory()?
+            .set_name(list.name)?;
+        // The frame's table spans the header and one row; its range is set to the list's below.
+        ws.add_table(
+            0,
+            0,
+            1,
+            list.header.len() as u16 - 1,
+            &Table::new().set_columns(&columns),
+        )?;
+        ws.set_freeze_panes(1, 0)?;
+    }
+    let frame = wb.save_to_buffer()?;
+    drop(wb);
+    let mut frame = zip::ZipArchive::new(Cursor::new(frame))?;
+    let mut out = Package::create(path)?;
+    for i in 0..frame.len() {
+        let mut part = frame.by_index(i)?;
+        let name = part.name()?.to_string();
+        let mut data = Vec::with_capacity(part.size() as usize);
+        part.read_to_end(&mut data)?;
+        drop(part);
+        let list = |prefix: &str, first: usize| {
+            let n: usize = name
+                .strip_prefix(prefix)?
+                .strip_suffix(".xml")?
+                .parse()
+                .ok()?;
+            lists.get(n.checked_sub(first)?)
+        };
+        if let Some(list) = list("xl/worksheets/sheet", first_list) {
+            out.add_pieces(&name, &sheet(list, last_row)?)?;
+        } else if let Some(list) = list("xl/tables/table", 1) {
+            let shown = list.count.min(last_row as usize).max(1) as u32;
+            let text = String::from_utf8(data)?.replace(
+                &format!("ref=\"{}\"", table_range(list, 1)),
+                &format!("ref=\"{}\"", table_range(list, shown)),
             );
-            ws.write_string(n, 0, note)?;
-            break;
-        }
-        n += 1;
-        for (c, v) in row.iter().enumerate() {
-            ws.write_string(n, c as u16, v)?;
-            widths[c] = widths[c].max(display_width(v).min(60));
+            out.add(&name, text.as_bytes())?;
+        } else {
+            out.add(&name, &data)?;
         }
     }
-    for (c, w) in widths.iter().enumerate() {
-        ws.set_column_width(c as u16, *w as f64 + 1.0)?;
+    out.finish()
+}
+
+/// `A1:U57`: the header and `rows` rows below it.
+fn table_range(list: &List, rows: u32) -> String {
+    format!("A1:{}{}", column_name(list.header.len() - 1), rows + 1)
+}
+
+/// `A`, …, `Z`, `AA`, … for a 0-based column.
+fn column_name(col: usize) -> String {
+    let mut name = Vec::new();
+    let mut n = col + 1;
+    while n > 0 {
+        name.push(b'A' + ((n - 1) % 26) as u8);
+        n = (n - 1) / 26;
     }
-    Ok(())
+    name.reverse();
+    String::from_utf8(name).expect("ASCII letters")
+}
+
+/// One block of rows of a list sheet, deflated, and what the sheet's head needs from it.
+struct Block {
+    piece: Piece,
+    /// Display width of each column's widest value (capped).
+    widths: Vec<usize>,
+    /// The last row (1-based) that holds a cell.
+    last: u32,
+}
+
+/// The list's sheet XML as deflated pieces: head, blocks of rows, tail.
+fn sheet(list: &List, last_row: u32) -> Result<Vec<Piece>> {
+    let columns: Vec<String> = (0..list.header.len()).map(column_name).collect();
+    // A longer list shows as many rows as fit below the header and the note in the last row.
+    let rows = if list.count > last_row as usize {
+        last_row as usize - 1
+    } else {
+        list.count
+    };
+    let ranges: Vec<Range<usize>> = (0..rows)
+        .step_by(BLOCK_ROWS)
+        .map(|start| start..(start + BLOCK_ROWS).min(rows))
+        .collect();
+    let blocks = ranges
+        .into_par_iter()
+        .map(|range| block(list, &columns, range))
+        .collect::<Result<Vec<Block>>>()?;
+    let mut widths: Vec<usize> = list.header.iter().map(|h| h.chars().count() + 4).collect();
+    let mut last = 1;
+    for b in &blocks {
+        for (w, bw) in widths.iter_mut().zip(&b.widths) {
+            *w = (*w).max(*bw);
+        }
+        last = last.max(b.last);
+    }
+    let mut tail = Row::new(&columns);
+    if list.count > last_row as usize {
+        let more = list.count - (last_row as usize - 1);
+        let note = format!(
+            "… {more} more rows: a sheet holds 1,048,576 rows; the CSV output has them all"
+        );
+        tail.start(last_row + 1);
+        tail.cell(0, &note)?;
+        tail.end();
+        last = last_row + 1;
+    }
+    tail.xml.extend_from_slice(TAIL.as_bytes());
+
+    let mut head = Row::new(&columns);
+    head.xml.extend_from_slice(HEAD.as_bytes());
+    head.xml.extend_from_slice(b"<dimension ref=\"A1:");
+    head.xml
+        .extend_from_slice(columns[columns.len() - 1].as_bytes());
+    head.xml
+        .extend_from_slice(itoa::Buffer::new().format(last).as_bytes());
+    head.xml.extend_from_slice(VIEWS.as_bytes());
+    cols(&mut head.xml, &widths);
+    head.xml.extend_from_slice(b"<sheetData>");
+    head.start(1);
+    for (c, h) in list.header.iter().enumerate() {
+        head.cell(c, h)?;
+    }
+    head.end();
+
+    let mut pieces = Vec::with_capacity(blocks.len() + 2);
+    pieces.push(Piece::new(&head.xml, false)?);
+    pieces.extend(blocks.into_iter().map(|b| b.piece));
+    pieces.push(Piece::new(&tail.xml, true)?);
+    Ok(pieces)
+}
+
+const HEAD: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\" xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\">";
+const VIEWS: &str = "\"/><sheetViews><sheetView workbookViewId=\"0\"><pane ySplit=\"1\" topLeftCell=\"A2\" activePane=\"bottomLeft\" state=\"frozen\"/><selection pane=\"bottomLeft\"/></sheetView></sheetViews><sheetFormatPr defaultRowHeight=\"15\"/>";
+const TAIL: &str = "</sheetData><pageMargins left=\"0.7\" right=\"0.7\" top=\"0.75\" bottom=\"0.75\" header=\"0.3\" footer=\"0.3\"/><tableParts count=\"1\"><tablePart r:id=\"rId1\"/></tableParts></worksheet>";
+
+/// `<cols>`: each column as wide as its widest value (in characters, plus one), neighbours of the
+/// same width as one range, in the units and rounding of rust_xlsxwriter's `set_column_width`.
+fn cols(xml: &mut Vec<u8>, widths: &[usize]) {
+    use std::io::Write as _;
+    xml.extend_from_slice(b"<cols>");
+    let mut c = 0;
+    while c < widths.len() {
+        let mut last = c;
+        while last + 1 < widths.len() && widths[last + 1] == widths[c] {
+            last += 1;
+        }
+        let pixels = ((widths[c] as f64 + 1.0) * 7.0).round() as u32 + 5;
+        let chars = f64::from(pixels * 256 / 7) / 256.0;
+        let _ = write!(
+            xml,
+            "<col min=\"{}\" max=\"{}\" width=\"{chars}\" customWidth=\"1\"/>",
+            c + 1,
+            last + 1
+        );
+        c = last + 1;
+    }
+    xml.extend_from_slice(b"</cols>");
+}
+
+fn block(list: &List, columns: &[String], range: Range<usize>) -> Result<Block> {
+    let mut row = Row::new(columns);
+    row.xml.reserve(range.len() * 64 * columns.len().min(8));
+    for i in range {
+        row.start(i as u32 + 2);
+        (list.row)(i, &mut row)?;
+        row.end();
+    }
+    Ok(Block {
+        piece: Piece::new(&row.xml, false)?,
+        widths: row.widths,
+        last: row.last,
+    })
+}
+
+/// Sheet XML being written, row by row.
+pub struct Row<'c> {
+    xml: Vec<u8>,
+    columns: &'c [String],
+    widths: Vec<usize>,
+    /// The row being written (1-based) and whether its `<row>` is open: a row without a value
+    /// is not written at all.
+    number: u32,
+    open: bool,
+    last: u32,
+}
+
+impl<'c> Row<'c> {
+    fn new(columns: &'c [String]) -> Self {
+        Row {
+            xml: Vec::new(),
+            columns,
+            widths: vec![0; columns.len()],
+            number: 0,
+            open: false,
+            last: 0,
+        }
+    }
+
+    fn start(&mut self, number: u32) {
+        self.number = number;
+        self.open = false;
+    }
+
+    fn end(&mut self) {
+        if self.open {
+            self.xml.extend_from_slice(b"</row>");
+        }
+    }
+
+    /// The string `v` in column `col` of the row; nothing for an empty string.
+    pub fn cell(&mut self, col: usize, v: &str) -> Result<()> {
+        let w = display_width(v).min(60);
+        if w > self.widths[col] {
+            self.widths[col] = w;
+        }
+        if v.is_empty() {
+            return Ok(());
+        }
+        if v.len() > MAX_STRING_LEN && v.encode_utf16().count() > MAX_STRING_LEN {
+            bail!(
+                "a value of {} characters is longer than an Excel cell holds",
+                v.chars().count()
+            );
+        }
+        let mut n = itoa::Buffer::new();
+        let number = n.format(self.number).as_bytes();
+        if !self.open {
+            self.open = true;
+            self.last = self.number;
+            self.xml.extend_from_slice(b"<row r=\"");
+            self.xml.extend_from_slice(number);
+            self.xml.extend_from_slice(b"\">");
+        }
+        self.xml.extend_from_slice(b"<c r=\"");
+        self.xml.extend_from_slice(self.columns[col].as_bytes());
+        self.xml.extend_from_slice(number);
+        self.xml.extend_from_slice(b"\" t=\"inlineStr\"><is><t");
+        if v.starts_with(['\t', '\n', ' ']) || v.ends_with(['\t', '\n', ' ']) {
+            self.xml.extend_from_slice(b" xml:space=\"preserve\"");
+        }
+        self.xml.push(b'>');
+        escape(&mut self.xml, v);
+        self.xml.extend_from_slice(b"</t></is></c>");
+        Ok(())
+    }
+}
+
+/// Excel's limit on a cell's length, in UTF-16 units.
+const MAX_STRING_LEN: usize = 32_767;
+
+/// Cell text as Excel writes it: `& < >` as entities; control characters (but tab and newline)
+/// and the non-characters U+FFFE, U+FFFF as `_xHHHH_`; and a literal `_xHHHH_` in the text with
+/// its underscore escaped (`_x005F_xHHHH_`) so that it does not read as an escape.
+fn escape(out: &mut Vec<u8>, s: &str) {
+    let b = s.as_bytes();
+    let plain = |c: u8| {
+        !matches!(c, b'&' | b'<' | b'>' | b'_' | 0xEF) && (c >= 0x20 || c == b'\t' || c == b'\n')
+    };
+    if b.iter().all(|&c| plain(c)) {
+        out.extend_from_slice(b);
+        return;
+    }
+    let is_escape = |i: usize| {
+        b.len() >= i + 7
+            && b[i + 1] == b'x'
+            && b[i + 2..i + 6].iter().all(u8::is_ascii_hexdigit)
+            && b[i + 6] == b'_'
+    };
+    for (i, ch) in s.char_indices() {
+        match ch {
+            '&' => out.extend_from_slice(b"&amp;"),
+            '<' => out.extend_from_slice(b"&lt;"),
+            '>' => out.extend_from_slice(b"&gt;"),
+            '_' if is_escape(i) => out.extend_from_slice(b"_x005F_"),
+            '\t' | '\n' => out.push(ch as u8),
+            '\u{0}'..='\u{1F}' | '\u{FFFE}' | '\u{FFFF}' => {
+                use std::io::Write as _;
+                let _ = write!(out, "_x{:04X}_", ch as u32);
+            }
+            _ => {
+                let mut utf8 = [0; 4];
+                out.extend_from_slice(ch.encode_utf8(&mut utf8).as_bytes());
+            }
+        }
+    }
 }
 
 /// CJK characters take two columns.
 fn display_width(s: &str) -> usize {
+    if s.is_ascii() {
+        return s.len();
+    }
     s.chars().map(|c| if c.is_ascii() { 1 } else { 2 }).sum()
 }
 
@@ -178,55 +444,70 @@ fn summary(ws: &mut Worksheet, view: &RunView) -> Result<()> {
     Ok(())
 }
 
-fn golden(ws: &mut Worksheet, view: &RunView) -> Result<()> {
-    let mut header = vec!["golden_id"];
-    header.extend(Field::ALL.iter().map(|f| f.column()));
-    header.push("record_count");
-    let rows = view.survivorship.golden.iter().map(|g| {
-        let mut row = vec![g.id.clone()];
-        row.extend(
-            Field::ALL
-                .iter()
-                .map(|f| mask::shown(*f, g.value(*f), view.unmask)),
-        );
-        row.push(g.members.len().to_string());
-        row
-    });
-    table(ws, &header, view.survivorship.golden.len(), rows)
+fn golden<'a>(view: &'a RunView) -> List<'a> {
+    let mut header: Vec<Cow<'static, str>> = vec!["golden_id".into()];
+    header.extend(Field::ALL.iter().map(|f| f.column().into()));
+    header.push("record_count".into());
+    let golden = &view.survivorship.golden;
+    List {
+        name: SHEETS[1],
+        header,
+        count: golden.len(),
+        row: Box::new(move |i, row| {
+            let g = &golden[i];
+            row.cell(0, &g.id)?;
+            for (c, f) in Field::ALL.iter().enumerate() {
+                row.cell(c + 1, &mask::show(*f, g.value(*f), view.unmask))?;
+            }
+            let count = itoa::Buffer::new().format(g.members.len()).to_string();
+            row.cell(Field::ALL.len() + 1, &count)
+        }),
+    }
 }
 
-fn issues(ws: &mut Worksheet, view: &RunView) -> Result<()> {
-    let rows = view.issues.iter().map(|i| {
-        vec![
-            i.source.clone(),
-            i.key.clone(),
-            i.field.clone(),
-            i.kind.clone(),
-            i.severity.to_string(),
-            mask::free_text(&i.value, view.unmask),
-            mask::free_text(&i.message, view.unmask),
-        ]
-    });
-    table(ws, &ISSUE_COLUMNS, view.issues.len(), rows)
+fn issues<'a>(view: &'a RunView) -> List<'a> {
+    List {
+        name: SHEETS[2],
+        header: ISSUE_COLUMNS.iter().map(|c| Cow::Borrowed(*c)).collect(),
+        count: view.issues.len(),
+        row: Box::new(move |n, row| {
+            let i = &view.issues[n];
+            row.cell(0, &i.source)?;
+            row.cell(1, &i.key)?;
+            row.cell(2, &i.field)?;
+            row.cell(3, &i.kind)?;
+            row.cell(4, i.severity)?;
+            row.cell(5, &mask::free_text_cow(&i.value, view.unmask))?;
+            row.cell(6, &mask::free_text_cow(&i.message, view.unmask))
+        }),
+    }
 }
 
-fn conflicts(ws: &mut Worksheet, view: &RunView) -> Result<()> {
-    let show = |f: Field, v: &str| mask::shown(f, v, view.unmask);
-    let rows = view
-        .survivorship
-        .conflicts
-        .iter()
-        .map(|c| conflict_row(view, c, show).to_vec());
-    table(
-        ws,
-        &CONFLICT_COLUMNS,
-        view.survivorship.conflicts.len(),
-        rows,
-    )
+fn conflicts<'a>(view: &'a RunView) -> List<'a> {
+    let conflicts = &view.survivorship.conflicts;
+    List {
+        name: SHEETS[3],
+        header: CONFLICT_COLUMNS.iter().map(|c| Cow::Borrowed(*c)).collect(),
+        count: conflicts.len(),
+        row: Box::new(move |i, row| {
+            let c = &conflicts[i];
+            let cells = conflict_cells(view, c);
+            for (col, v) in cells.iter().enumerate() {
+                if col == 2 {
+                    row.cell(col, &mask::show(c.field, v, view.unmask))?;
+                } else {
+                    row.cell(col, v)?;
+                }
+            }
+            let count = itoa::Buffer::new().format(c.records.len()).to_string();
+            row.cell(cells.len(), &count)
+        }),
+    }
 }
 
-fn review(ws: &mut Worksheet, view: &RunView) -> Result<()> {
-    let mut header = vec![
+/// The review queue: `review` holds the positions of its pairs among the scored pairs.
+fn review_queue<'a>(view: &'a RunView, review: &'a [usize]) -> List<'a> {
+    let mut header: Vec<Cow<'static, str>> = [
         "left_golden_id",
         "left_source",
         "left_key",
@@ -237,48 +518,214 @@ fn review(ws: &mut Worksheet, view: &RunView) -> Result<()> {
         "right_name",
         "match_weight",
         "probability",
-    ];
-    let weights: Vec<String> = COMPARISONS
-        .iter()
-        .map(|c| format!("w_{}", c.name))
-        .collect();
-    header.extend(weights.iter().map(String::as_str));
-    let rows = view.review_queue().map(|p| {
-        let side = |i: u32| {
-            let (s, k) = view.origin(i as usize);
-            [
-                view.golden_of(i).to_string(),
-                s.to_string(),
-                k.to_string(),
-                view.records[i as usize].name.clone(),
-            ]
-        };
-        let mut row: Vec<String> = side(p.a).into_iter().chain(side(p.b)).collect();
-        row.push(format!("{:.2}", p.weight));
-        row.push(format!("{:.4}", p.probability));
-        row.extend(
-            p.field_weights
-                .iter()
-                .map(|w| w.map(|x| format!("{x:.2}")).unwrap_or_default()),
-        );
-        row
-    });
-    table(ws, &header, view.review_queue().count(), rows)
+    ]
+    .into_iter()
+    .map(Cow::Borrowed)
+    .collect();
+    header.extend(COMPARISONS.iter().map(|c| format!("w_{}", c.name).into()));
+    List {
+        name: SHEETS[4],
+        header,
+        count: review.len(),
+        row: Box::new(move |n, row| {
+            let p = &view.linkage.scored[review[n]];
+            for (side, i) in [p.a, p.b].into_iter().enumerate() {
+                let (s, k) = view.origin(i as usize);
+                row.cell(side * 4, view.golden_of(i))?;
+                row.cell(side * 4 + 1, s)?;
+                row.cell(side * 4 + 2, k)?;
+                row.cell(side * 4 + 3, &view.records[i as usize].name)?;
+            }
+            row.cell(8, &format!("{:.2}", p.weight))?;
+            row.cell(9, &format!("{:.4}", p.probability))?;
+            for (c, w) in p.field_weights.iter().enumerate() {
+                match w {
+                    Some(x) => row.cell(10 + c, &format!("{x:.2}"))?,
+                    None => row.cell(10 + c, "")?,
+                }
+            }
+            Ok(())
+        }),
+    }
 }
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use calamine::{Reader, Xlsx};
+    use std::collections::BTreeMap;
+
+    /// The summary sheet of the test workbooks: a bold title, shared strings, a number format.
+    fn first_sheet(wb: &mut Workbook) {
+        let ws = wb.add_worksheet().set_name("summary").unwrap();
+        let bold = Format::new().set_bold();
+        ws.write_string_with_format(0, 0, "title", &bold).unwrap();
+        ws.write_string(2, 0, "rows").unwrap();
+        ws.write_number(2, 1, 152.0).unwrap();
+        ws.write_number_with_format(3, 1, 0.85, &Format::new().set_num_format("0.0%"))
+            .unwrap();
+    }
+
+    /// How the lists were written through rust_xlsxwriter cell by cell: the reference.
+    fn reference(rows: &[Vec<Vec<String>>], headers: &[Vec<&str>], last_row: u32) -> Vec<u8> {
+        let mut wb = Workbook::new();
+        wb.set_zip_compression_level(1);
+        first_sheet(&mut wb);
+        for (n, (rows, header)) in rows.iter().zip(headers).enumerate() {
+            let ws = wb
+                .add_worksheet_with_constant_memory()
+                .unwrap()
+                .set_name(format!("list {n}"))
+                .unwrap();
+            let count = rows.len();
+            let shown = count.min(last_row as usize) as u32;
+            let columns: Vec<TableColumn> = header
+                .iter()
+                .map(|h| TableColumn::new().set_header(*h))
+                .collect();
+            let last_col = header.len() as u16 - 1;
+            ws.add_table(
+                0,
+                0,
+                shown.max(1),
+                last_col,
+                &Table::new().set_columns(&columns),
+            )
+            .unwrap();
+            ws.set_freeze_panes(1, 0).unwrap();
+            let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count() + 4).collect();
+            let mut n = 0u32;
+            for row in rows {
+                if n + 1 == last_row && count > last_row as usize {
+                    n += 1;
+                    let more = count - (n as usize - 1);
+                    let note = format!(
+                        "… {more} more rows: a sheet holds 1,048,576 rows; the CSV output has them all"
+                    );
+                    ws.write_string(n, 0, note).unwrap();
+                    break;
+                }
+                n += 1;
+                for (c, v) in row.iter().enumerate() {
+                    ws.write_string(n, c as u16, v).unwrap();
+                    widths[c] = widths[c].max(display_width(v).min(60));
+                }
+            }
+            for (c, w) in widths.iter().enumerate() {
+                ws.set_column_width(c as u16, *w as f64 + 1.0).unwrap();
+            }
+        }
+        wb.save_to_buffer().unwrap()
+    }
+
+    fn parts(bytes: Vec<u8>) -> BTreeMap<String, String> {
+        let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
+        let mut parts = BTreeMap::new();
+        for i in 0..zip.len() {
+            let mut f = zip.by_index(i).unwrap();
+            let mut s = String::new();
+            f.read_to_string(&mut s).unwrap();
+            // The creation time is the only part that differs from one save to the next.
+            if f.name().unwrap() != "docProps/core.xml" {
+                parts.insert(f.name().unwrap().to_string(), s);
+            }
+        }
+        parts
+    }
+
+    fn written(rows: &[Vec<Vec<String>>], headers: &[Vec<&str>], last_row: u32) -> Vec<u8> {
+        let names = ["list 0", "list 1", "list 2", "list 3"];
+        let lists: Vec<List> = rows
+            .iter()
+            .zip(headers)
+            .enumerate()
+            .map(|(n, (rows, header))| List {
+                name: names[n],
+                header: header.iter().map(|h| Cow::Owned(h.to_string())).collect(),
+                count: rows.len(),
+                row: Box::new(move |i, row| {
+                    for (c, v) in rows[i].iter().enumerate() {
+                        row.cell(c, v)?;
+                    }
+                    Ok(())
+                }),
+            })
+            .collect();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.xlsx");
+        let mut wb = Workbook::new();
+        first_sheet(&mut wb);
+        write_workbook(&path, wb, &lists, last_row).unwrap();
+        std::fs::read(path).unwrap()
+    }
+
+    #[test]
+    fn the_lists_are_the_parts_rust_xlsxwriter_writes() {
+        let values = [
+            "G00000001",
+            "",
+            "张伟",
+            "a & b <c> \"d\" 'e'",
+            " leading space",
+            "tab\tand\nnewline\n",
+            "bell\u{7} and \u{1F} and \u{FFFE}",
+            "_x0041_ and _x12G4_ and __x00AF_",
+            "成都小店😀 very long text that is wider than sixty display columns by quite a margin",
+            "13812345678",
+        ];
+        let row = |i: usize, cols: usize| -> Vec<String> {
+            (0..cols)
+                .map(|c| values[(i * 7 + c * 3) % values.len()].to_string())
+                .collect()
+        };
+        let headers = vec![
+            vec!["golden_id", "name", "value", "a", "b", "c", "d"],
+            vec!["x", "y", "z", "w", "v", "u", "t", "s"],
+            vec!["only", "empty", "rows", "here", "e", "f", "g"],
+            vec![
+                "h1", "h2", "h3", "h4", "h5", "h6", "h7", "h8", "h9", "h10", "h11", "h12", "h13",
+                "h14", "h15", "h16", "h17", "h18", "h19", "h20", "h21", "h22", "h23", "h24", "h25",
+                "h26", "h27", "h28",
+            ],
+        ];
+        let rows: Vec<Vec<Vec<String>>> = vec![
+            (0..40_000).map(|i| row(i, 7)).collect(),
+            (0..30).map(|i| row(i, 8)).collect(),
+            Vec::new(),
+            (0..5).map(|i| row(i, 28)).collect(),
+        ];
+        assert_eq!(
+            parts(written(&rows, &headers, LAST_ROW)),
+            parts(reference(&rows, &headers, LAST_ROW))
+        );
+        // A list longer than a sheet, and one exactly as long.
+        let rows: Vec<Vec<Vec<String>>> = vec![
+            (0..10).map(|i| row(i, 7)).collect(),
+            (0..5).map(|i| row(i, 8)).collect(),
+            (0..4).map(|i| row(i, 7)).collect(),
+            (0..1).map(|i| row(i, 28)).collect(),
+        ];
+        assert_eq!(
+            parts(written(&rows, &headers, 5)),
+            parts(reference(&rows, &headers, 5))
+        );
+    }
 
     #[test]
     fn a_list_longer_than_a_sheet_ends_with_a_note() {
-        let mut wb = Workbook::new();
-        let rows = (0..10).map(|i| vec![format!("G{i}"), "x".to_string()]);
-        table_up_to(list_sheet(&mut wb, "t").unwrap(), &["id", "v"], 10, rows, 5).unwrap();
-        let bytes = wb.save_to_buffer().unwrap();
-        let mut book: Xlsx<_> =
-            calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
+        let ids: Vec<String> = (0..10).map(|i| format!("G{i}")).collect();
+        let list = List {
+            name: "t",
+            header: vec!["id".into(), "v".into()],
+            count: 10,
+            row: Box::new(|i, row| {
+                row.cell(0, &ids[i])?;
+                row.cell(1, "x")
+            }),
+        };
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.xlsx");
+        write_workbook(&path, Workbook::new(), &[list], 5).unwrap();
+        let mut book: Xlsx<_> = calamine::open_workbook(&path).unwrap();
         let range = book.worksheet_range("t").unwrap();
         assert_eq!(range.height(), 6, "header, four rows, the note");
         let note = range.get((5, 0)).unwrap().to_string();
