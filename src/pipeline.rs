@@ -280,46 +280,86 @@ pub fn run(input: &Path, plan: Plan, options: &RunOptions) -> Result<RunOutcome>
     std::fs::create_dir_all(&options.out)
         .with_context(|| format!("cannot create the output folder {}", options.out.display()))?;
     let (out, bom, stored) = (&options.out, options.excel_bom, store.is_some());
-    // The comparison with the store and the tables that do not depend on it, side by side: each
-    // writer has a file of its own. issues.csv sorts the issues, so it waits for `settle`.
+    // Two phases, each writer spreading its rows over every core. First the comparison with the
+    // store, which reads the issues as the run found them, beside the tables that need neither
+    // the issues nor the run's summary; then, the issues sorted and the summary known, issues.csv
+    // and the two reports.
     let (settled, written) = rayon::join(
         || -> Result<Option<state::Settled>> {
-            let settled = if stored {
-                Some(state::settle(state::RunFacts {
-                    snap: &snap,
-                    tables: &tables,
-                    records: &records,
-                    rows: &rows,
-                    fresh: &fresh,
-                    cluster_of: &linkage.clustering.cluster_of,
-                    ids: &ids,
-                    issues: &issues,
-                    encoded: &encoded,
-                    scored: &linkage.scored,
-                    rescored,
-                    model: serde_json::to_string(&linkage.model)?,
-                    trust: survivorship.trust.freeze(&names),
-                    survived,
-                })?)
-            } else {
-                None
-            };
-            report::write_issues(out, &mut issues, bom)?;
-            Ok(settled)
+            if !stored {
+                return Ok(None);
+            }
+            Ok(Some(state::settle(state::RunFacts {
+                snap: &snap,
+                tables: &tables,
+                records: &records,
+                rows: &rows,
+                fresh: &fresh,
+                cluster_of: &linkage.clustering.cluster_of,
+                ids: &ids,
+                issues: &issues,
+                encoded: &encoded,
+                scored: &linkage.scored,
+                rescored,
+                model: serde_json::to_string(&linkage.model)?,
+                trust: survivorship.trust.freeze(&names),
+                survived,
+            })?))
         },
         || -> Result<u64> {
-            let written = report::write_crosswalk(out, &tables, &golden, bom)?;
-            report::write_quarantine(out, &tables, bom)?;
             let refused = &linkage.clustering.refused;
-            report::write_pairs(out, &tables, &records, &linkage.scored, refused, bom)?;
-            report::write_json(out, "model.json", &serde_json::to_value(&linkage.model)?)?;
-            report::write_golden(out, &tables, &records, &survivorship, bom)?;
-            report::write_lineage(out, &tables, &records, &survivorship, bom)?;
-            Ok(written)
+            let survived = report::Survived {
+                tables: &tables,
+                records: &records,
+                survivorship: &survivorship,
+            };
+            let ((crosswalk, pairs), (golden_csv, (lineage, conflicts))) = rayon::join(
+                || {
+                    rayon::join(
+                        || -> Result<u64> {
+                            let written = report::write_crosswalk(out, &tables, &golden, bom)?;
+                            report::write_quarantine(out, &tables, bom)?;
+                            report::write_json(
+                                out,
+                                "model.json",
+                                &serde_json::to_value(&linkage.model)?,
+                            )?;
+                            Ok(written)
+                        },
+                        || {
+                            report::write_pairs(
+                                out,
+                                &tables,
+                                &records,
+                                &linkage.scored,
+                                refused,
+                                bom,
+                            )
+                        },
+                    )
+                },
+                || {
+                    rayon::join(
+                        || report::write_golden(out, survived, bom),
+                        || {
+                            rayon::join(
+                                || report::write_lineage(out, survived, bom),
+                                || report::write_conflicts(out, survived, bom),
+                            )
+                        },
+                    )
+                },
+            );
+            pairs?;
+            golden_csv?;
+            lineage?;
+            conflicts?;
+            crosswalk
         },
     );
     let (settled, written) = (settled?, written?);
     drop(golden);
+    report::sort_issues(&mut issues);
     progress::tick(7);
     check_conservation(&tables, written)?;
     if let Some(settled) = &settled {
@@ -401,16 +441,16 @@ pub fn run(input: &Path, plan: Plan, options: &RunOptions) -> Result<RunOutcome>
         unmask: options.unmask,
     };
     progress::tick(1);
-    let ((conflicts, xlsx), html) = rayon::join(
+    let ((issues_csv, xlsx), html) = rayon::join(
         || {
             rayon::join(
-                || report::write_conflicts(out, &view, bom),
+                || report::write_issues(out, &issues, bom),
                 || report::xlsx::write(out, &view),
             )
         },
         || report::html::write(out, &view),
     );
-    conflicts?;
+    issues_csv?;
     xlsx?;
     html?;
     progress::tick(2);

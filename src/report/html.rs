@@ -372,8 +372,27 @@ fn why_merged(h: &mut String, view: &RunView) {
             g,
         )
     });
+    let shown = &clusters[..CLUSTERS_SHOWN.min(clusters.len())];
+    // The accepted pairs within each cluster shown, in one pass over the pairs.
+    let slot: std::collections::HashMap<usize, usize> =
+        shown.iter().enumerate().map(|(n, &g)| (g, n)).collect();
+    let mut joined: Vec<Vec<&ScoredPair>> = vec![Vec::new(); shown.len()];
+    let cluster_of = &view.linkage.clustering.cluster_of;
+    for p in view.linkage.scored.iter() {
+        if p.probability < MATCH_PROBABILITY {
+            continue;
+        }
+        let Some(&n) = slot.get(&(cluster_of[p.a as usize] as usize)) else {
+            continue;
+        };
+        let members = &view.survivorship.golden[shown[n]].members;
+        let in_cluster = |i: u32| members.binary_search(&(i as usize)).is_ok();
+        if in_cluster(p.a) && in_cluster(p.b) {
+            joined[n].push(p);
+        }
+    }
     let _ = write!(h, "<h2>Why merged</h2><p class=\"note\">The {} largest clusters: their records, the accepted pairs that joined them with the weight each field contributed (positive = evidence for one customer), and the golden values with their conflicts. pairs.csv explains every merge; conflicts.csv lists every competing value.</p>", CLUSTERS_SHOWN.min(clusters.len()));
-    for &g in clusters.iter().take(CLUSTERS_SHOWN) {
+    for (&g, joined) in shown.iter().zip(&joined) {
         let golden = &view.survivorship.golden[g];
         let _ = write!(h, "<details><summary><b>{}</b> {} — {} records, {} competing values</summary><table><tr><th>source</th><th>key</th><th>name</th><th>ID</th><th>mobile</th><th>address</th></tr>",
             esc(&golden.id), esc(golden.value(Field::Name)), golden.members.len(), counts[g]);
@@ -385,12 +404,7 @@ fn why_merged(h: &mut String, view: &RunView) {
             "</table><table><tr><th>pair</th><th>weight</th>{}</tr>",
             weights_header()
         );
-        let in_cluster = |i: u32| golden.members.binary_search(&(i as usize)).is_ok();
-        for p in
-            view.linkage.scored.iter().filter(|p| {
-                p.probability >= MATCH_PROBABILITY && in_cluster(p.a) && in_cluster(p.b)
-            })
-        {
+        for p in joined {
             let (sa, ka) = view.origin(p.a as usize);
             let (sb, kb) = view.origin(p.b as usize);
             let _ = write!(

@@ -6,11 +6,15 @@
 //! CSVs are UTF-8 with a header row; with `excel_bom` they start with a BOM so that Chinese Excel
 //! opens them as UTF-8 rather than as GBK garbage.
 
+use std::borrow::Cow;
+use std::fmt::Write as _;
 use std::fs::File;
 use std::io::{BufWriter, Write};
+use std::ops::Range;
 use std::path::Path;
 
 use anyhow::{Context, Result};
+use rayon::prelude::*;
 
 use crate::cluster::{Edge, Guard};
 use crate::compare::COMPARISONS;
@@ -105,6 +109,45 @@ fn writer(dir: &Path, file: &str, excel_bom: bool) -> Result<csv::Writer<BufWrit
     Ok(csv::Writer::from_writer(w))
 }
 
+/// Rows of a CSV formatted together, on one core.
+const BLOCK_ROWS: usize = 32_768;
+
+/// A CSV file of `header` and the rows items `0..count` make: blocks of items are formatted by
+/// `block` on every core and written in order, a few blocks at a time so that little of the file
+/// is held in memory. Each block gets a CSV writer of its own; a record's quoting depends on the
+/// record alone, so the file is the same as one writer's.
+fn write_blocks<H: AsRef<[u8]>>(
+    dir: &Path,
+    file: &str,
+    header: impl IntoIterator<Item = H>,
+    count: usize,
+    block: impl Fn(Range<usize>, &mut csv::Writer<Vec<u8>>) -> Result<()> + Sync,
+    excel_bom: bool,
+) -> Result<()> {
+    let mut w = writer(dir, file, excel_bom)?;
+    w.write_record(header)?;
+    let mut out = w.into_inner().map_err(|e| e.into_error())?;
+    let blocks: Vec<Range<usize>> = (0..count)
+        .step_by(BLOCK_ROWS)
+        .map(|start| start..(start + BLOCK_ROWS).min(count))
+        .collect();
+    for window in blocks.chunks(2 * rayon::current_num_threads()) {
+        let written = window
+            .par_iter()
+            .map(|range| {
+                let mut w = csv::Writer::from_writer(Vec::with_capacity(1 << 20));
+                block(range.clone(), &mut w)?;
+                Ok(w.into_inner().map_err(|e| e.into_error())?)
+            })
+            .collect::<Result<Vec<Vec<u8>>>>()?;
+        for bytes in written {
+            out.write_all(&bytes)?;
+        }
+    }
+    out.flush()?;
+    Ok(())
+}
+
 /// `crosswalk.csv`: every ingested row, quarantined ones with an empty golden id. Returns the
 /// number of rows written, which the run checks against the rows read.
 pub fn write_crosswalk(
@@ -113,21 +156,37 @@ pub fn write_crosswalk(
     golden: &[Vec<String>],
     excel_bom: bool,
 ) -> Result<u64> {
-    let mut w = writer(dir, "crosswalk.csv", excel_bom)?;
-    w.write_record(["source", "source_record_key", "golden_id"])?;
+    // Every table's kept rows, then its quarantined ones: (table, row) of each line in order.
+    let mut lines: Vec<(usize, usize, usize)> = Vec::with_capacity(tables.len());
     let mut rows = 0;
-    for (table, ids) in tables.iter().zip(golden) {
-        for (record, id) in table.records.iter().zip(ids) {
-            w.write_record([table.name.as_str(), record.key.as_str(), id.as_str()])?;
-            rows += 1;
-        }
-        for q in &table.quarantined {
-            w.write_record([table.name.as_str(), q.key.as_str(), ""])?;
-            rows += 1;
-        }
+    for (t, (table, ids)) in tables.iter().zip(golden).enumerate() {
+        let kept = table.records.len().min(ids.len());
+        lines.push((t, rows, kept + table.quarantined.len()));
+        rows += kept + table.quarantined.len();
     }
-    w.flush()?;
-    Ok(rows)
+    write_blocks(
+        dir,
+        "crosswalk.csv",
+        ["source", "source_record_key", "golden_id"],
+        rows,
+        |range, w| {
+            for n in range {
+                let at = lines.partition_point(|&(_, first, _)| first <= n) - 1;
+                let (t, first, _) = lines[at];
+                let (table, ids) = (&tables[t], &golden[t]);
+                let row = n - first;
+                let kept = table.records.len().min(ids.len());
+                if row < kept {
+                    w.write_record([&table.name, &table.records[row].key, &ids[row]])?;
+                } else {
+                    w.write_record([&table.name, &table.quarantined[row - kept].key, ""])?;
+                }
+            }
+            Ok(())
+        },
+        excel_bom,
+    )?;
+    Ok(rows as u64)
 }
 
 /// `quarantine.csv`: the rows that could not be taken, where they are, why, and their raw text.
@@ -156,17 +215,30 @@ pub const ISSUE_COLUMNS: [&str; 7] = [
     "message",
 ];
 
-pub fn write_issues(dir: &Path, issues: &mut [Issue], excel_bom: bool) -> Result<()> {
-    issues.sort();
-    let mut w = writer(dir, "issues.csv", excel_bom)?;
-    w.write_record(ISSUE_COLUMNS)?;
-    for i in issues.iter() {
-        w.write_record([
-            &i.source, &i.key, &i.field, &i.kind, i.severity, &i.value, &i.message,
-        ])?;
-    }
-    w.flush()?;
-    Ok(())
+/// Sorts the issues as `issues.csv` lists them: by source, key, field and kind.
+pub fn sort_issues(issues: &mut [Issue]) {
+    // Issues that compare equal are equal in every field: an unstable sort orders them as a
+    // stable one does.
+    issues.par_sort_unstable();
+}
+
+/// `issues.csv`, of issues sorted by [`sort_issues`].
+pub fn write_issues(dir: &Path, issues: &[Issue], excel_bom: bool) -> Result<()> {
+    write_blocks(
+        dir,
+        "issues.csv",
+        ISSUE_COLUMNS,
+        issues.len(),
+        |range, w| {
+            for i in &issues[range] {
+                w.write_record([
+                    &i.source, &i.key, &i.field, &i.kind, i.severity, &i.value, &i.message,
+                ])?;
+            }
+            Ok(())
+        },
+        excel_bom,
+    )
 }
 
 pub fn write_json(dir: &Path, file: &str, value: &serde_json::Value) -> Result<()> {
@@ -187,7 +259,6 @@ pub fn write_pairs(
 ) -> Result<()> {
     let refused: std::collections::HashMap<(u32, u32), Guard> =
         refused.iter().map(|(e, g)| ((e.a, e.b), *g)).collect();
-    let mut w = writer(dir, "pairs.csv", excel_bom)?;
     let mut header: Vec<String> = [
         "left_source",
         "left_key",
@@ -201,41 +272,61 @@ pub fn write_pairs(
     .map(|s| s.to_string())
     .collect();
     header.extend(COMPARISONS.iter().map(|c| format!("w_{}", c.name)));
-    w.write_record(&header)?;
     let side = |i: u32| {
         let r = &records[i as usize];
         let t = &tables[r.source];
         (t.name.as_str(), t.records[r.row].key.as_str())
     };
-    for p in pairs {
-        let (ls, lk) = side(p.a);
-        let (rs, rk) = side(p.b);
-        let decision = match refused.get(&(p.a, p.b)) {
-            Some(guard) => format!(
-                "refused: {}",
-                serde_json::to_value(guard)?.as_str().unwrap_or_default()
-            ),
-            None if p.probability >= MATCH_PROBABILITY => "match".to_string(),
-            None => "review".to_string(),
-        };
-        let mut row = vec![
-            ls.to_string(),
-            lk.to_string(),
-            rs.to_string(),
-            rk.to_string(),
-            format!("{:.3}", p.weight),
-            format!("{:.6}", p.probability),
-            decision,
-        ];
-        row.extend(
-            p.field_weights
-                .iter()
-                .map(|fw| fw.map(|x| format!("{x:.3}")).unwrap_or_default()),
-        );
-        w.write_record(&row)?;
-    }
-    w.flush()?;
-    Ok(())
+    write_blocks(
+        dir,
+        "pairs.csv",
+        &header,
+        pairs.len(),
+        |range, w| {
+            let mut n = String::new();
+            for p in &pairs[range] {
+                let (ls, lk) = side(p.a);
+                let (rs, rk) = side(p.b);
+                let decision: Cow<str> = match refused.get(&(p.a, p.b)) {
+                    Some(guard) => format!(
+                        "refused: {}",
+                        serde_json::to_value(guard)?.as_str().unwrap_or_default()
+                    )
+                    .into(),
+                    None if p.probability >= MATCH_PROBABILITY => "match".into(),
+                    None => "review".into(),
+                };
+                for f in [ls, lk, rs, rk] {
+                    w.write_field(f)?;
+                }
+                n.clear();
+                let _ = write!(n, "{:.3}", p.weight);
+                w.write_field(&n)?;
+                n.clear();
+                let _ = write!(n, "{:.6}", p.probability);
+                w.write_field(&n)?;
+                w.write_field(decision.as_bytes())?;
+                for fw in &p.field_weights {
+                    n.clear();
+                    if let Some(x) = fw {
+                        let _ = write!(n, "{x:.3}");
+                    }
+                    w.write_field(&n)?;
+                }
+                w.write_record(None::<&[u8]>)?;
+            }
+            Ok(())
+        },
+        excel_bom,
+    )
+}
+
+/// The golden records, and the records and tables they were made of.
+#[derive(Clone, Copy)]
+pub struct Survived<'a> {
+    pub tables: &'a [SourceTable],
+    pub records: &'a [Record],
+    pub survivorship: &'a Survivorship,
 }
 
 /// `source` and `source_record_key` of a record.
@@ -246,33 +337,50 @@ pub fn origin<'a>(tables: &'a [SourceTable], records: &[Record], i: usize) -> (&
 }
 
 /// `golden.csv`: the contract's columns, then how many records and which sources a customer has.
-pub fn write_golden(
-    dir: &Path,
-    tables: &[SourceTable],
-    records: &[Record],
-    survivorship: &Survivorship,
-    excel_bom: bool,
-) -> Result<()> {
-    let mut w = writer(dir, "golden.csv", excel_bom)?;
+pub fn write_golden(dir: &Path, survived: Survived, excel_bom: bool) -> Result<()> {
+    let Survived {
+        tables,
+        records,
+        survivorship,
+    } = survived;
     let mut header: Vec<&str> = vec!["golden_id"];
     header.extend(Field::ALL.iter().map(|f| f.column()));
     header.extend(["record_count", "sources"]);
-    w.write_record(&header)?;
-    for g in &survivorship.golden {
-        let mut row: Vec<String> = vec![g.id.clone()];
-        row.extend(Field::ALL.iter().map(|f| g.value(*f).to_string()));
-        let mut sources: Vec<&str> = g
-            .members
-            .iter()
-            .map(|&i| tables[records[i].source].name.as_str())
-            .collect();
-        sources.dedup();
-        row.push(g.members.len().to_string());
-        row.push(sources.join(";"));
-        w.write_record(&row)?;
-    }
-    w.flush()?;
-    Ok(())
+    let golden = &survivorship.golden;
+    write_blocks(
+        dir,
+        "golden.csv",
+        header,
+        golden.len(),
+        |range, w| {
+            let mut count = itoa::Buffer::new();
+            let mut sources = String::new();
+            for g in &golden[range] {
+                w.write_field(&g.id)?;
+                for f in Field::ALL {
+                    w.write_field(g.value(f))?;
+                }
+                w.write_field(count.format(g.members.len()))?;
+                // The members' sources in order, a source repeated by neighbours named once.
+                sources.clear();
+                let mut last: Option<&str> = None;
+                for &i in &g.members {
+                    let name = tables[records[i].source].name.as_str();
+                    if last != Some(name) {
+                        if last.is_some() {
+                            sources.push(';');
+                        }
+                        sources.push_str(name);
+                        last = Some(name);
+                    }
+                }
+                w.write_field(&sources)?;
+                w.write_record(None::<&[u8]>)?;
+            }
+            Ok(())
+        },
+        excel_bom,
+    )
 }
 
 /// The columns of `conflicts.csv` and of the conflicts sheet.
@@ -289,10 +397,15 @@ pub const CONFLICT_COLUMNS: [&str; 8] = [
 
 /// One conflict as the first seven cells of a row of [`CONFLICT_COLUMNS`] (the value in full);
 /// `record_count` is `c.records.len()`.
-pub fn conflict_cells<'a>(view: &'a RunView, c: &'a Conflict) -> [&'a str; 7] {
-    let (source, key) = view.origin(c.records[0]);
+pub fn conflict_cells<'a>(
+    tables: &'a [SourceTable],
+    records: &[Record],
+    survivorship: &'a Survivorship,
+    c: &'a Conflict,
+) -> [&'a str; 7] {
+    let (source, key) = origin(tables, records, c.records[0]);
     [
-        &view.survivorship.golden[c.golden].id,
+        &survivorship.golden[c.golden].id,
         c.field.column(),
         &c.value,
         if c.chosen { "yes" } else { "no" },
@@ -304,55 +417,73 @@ pub fn conflict_cells<'a>(view: &'a RunView, c: &'a Conflict) -> [&'a str; 7] {
 
 /// `conflicts.csv`: every distinct value a golden field's records held when they disagreed, the
 /// first record holding it, whether it won and why. Full values: this file is for machines.
-pub fn write_conflicts(dir: &Path, view: &RunView, excel_bom: bool) -> Result<()> {
-    let mut w = writer(dir, "conflicts.csv", excel_bom)?;
-    w.write_record(CONFLICT_COLUMNS)?;
-    let mut count = itoa::Buffer::new();
-    for c in &view.survivorship.conflicts {
-        let cells = conflict_cells(view, c);
-        w.write_record(cells.iter().copied().chain([count.format(c.records.len())]))?;
-    }
-    w.flush()?;
-    Ok(())
+pub fn write_conflicts(dir: &Path, survived: Survived, excel_bom: bool) -> Result<()> {
+    let Survived {
+        tables,
+        records,
+        survivorship,
+    } = survived;
+    let conflicts = &survivorship.conflicts;
+    write_blocks(
+        dir,
+        "conflicts.csv",
+        CONFLICT_COLUMNS,
+        conflicts.len(),
+        |range, w| {
+            let mut count = itoa::Buffer::new();
+            for c in &conflicts[range] {
+                let cells = conflict_cells(tables, records, survivorship, c);
+                w.write_record(cells.iter().copied().chain([count.format(c.records.len())]))?;
+            }
+            Ok(())
+        },
+        excel_bom,
+    )
 }
 
 /// `lineage.csv`: for every non-empty golden value, the record it was taken or derived from and
 /// the rule that chose it.
-pub fn write_lineage(
-    dir: &Path,
-    tables: &[SourceTable],
-    records: &[Record],
-    survivorship: &Survivorship,
-    excel_bom: bool,
-) -> Result<()> {
-    let mut w = writer(dir, "lineage.csv", excel_bom)?;
-    w.write_record([
-        "golden_id",
-        "field",
-        "value",
-        "source",
-        "source_record_key",
-        "rule",
-    ])?;
-    for g in &survivorship.golden {
-        for f in Field::ALL {
-            let s = g.get(f);
-            if s.value.is_empty() {
-                continue;
+pub fn write_lineage(dir: &Path, survived: Survived, excel_bom: bool) -> Result<()> {
+    let Survived {
+        tables,
+        records,
+        survivorship,
+    } = survived;
+    let golden = &survivorship.golden;
+    write_blocks(
+        dir,
+        "lineage.csv",
+        [
+            "golden_id",
+            "field",
+            "value",
+            "source",
+            "source_record_key",
+            "rule",
+        ],
+        golden.len(),
+        |range, w| {
+            for g in &golden[range] {
+                for f in Field::ALL {
+                    let s = g.get(f);
+                    if s.value.is_empty() {
+                        continue;
+                    }
+                    let (source, key) = s.record.map_or(("", ""), |i| origin(tables, records, i));
+                    w.write_record([
+                        g.id.as_str(),
+                        f.column(),
+                        s.value.as_str(),
+                        source,
+                        key,
+                        s.rule.as_ref(),
+                    ])?;
+                }
             }
-            let (source, key) = s.record.map_or(("", ""), |i| origin(tables, records, i));
-            w.write_record([
-                g.id.as_str(),
-                f.column(),
-                s.value.as_str(),
-                source,
-                key,
-                s.rule.as_ref(),
-            ])?;
-        }
-    }
-    w.flush()?;
-    Ok(())
+            Ok(())
+        },
+        excel_bom,
+    )
 }
 
 /// Writes `rows` under `header` to `file`.

@@ -491,7 +491,7 @@ fn conflicts<'a>(view: &'a RunView) -> List<'a> {
         count: conflicts.len(),
         row: Box::new(move |i, row| {
             let c = &conflicts[i];
-            let cells = conflict_cells(view, c);
+            let cells = conflict_cells(view.tables, view.records, view.survivorship, c);
             for (col, v) in cells.iter().enumerate() {
                 if col == 2 {
                     row.cell(col, &mask::show(c.field, v, view.unmask))?;
