@@ -25,7 +25,7 @@ use rust_xlsxwriter::{Format, Table, TableColumn, Workbook, Worksheet};
 
 use super::mask;
 use super::package::{Package, Piece};
-use super::{conflict_cells, RunView, CONFLICT_COLUMNS, ISSUE_COLUMNS};
+use super::{conflict_cells, push_fixed, RunView, CONFLICT_COLUMNS, ISSUE_COLUMNS};
 use crate::compare::COMPARISONS;
 use crate::link::MATCH_PROBABILITY;
 use crate::survive::Field;
@@ -171,7 +171,7 @@ fn sheet(list: &List, last_row: u32) -> Result<Vec<Piece>> {
         .collect();
     let blocks = ranges
         .into_par_iter()
-        .map(|range| block(list, &columns, range))
+        .map_init(Vec::new, |xml, range| block(list, &columns, range, xml))
         .collect::<Result<Vec<Block>>>()?;
     let mut widths: Vec<usize> = list.header.iter().map(|h| h.chars().count() + 4).collect();
     let mut last = 1;
@@ -245,16 +245,20 @@ fn cols(xml: &mut Vec<u8>, widths: &[usize]) {
     xml.extend_from_slice(b"</cols>");
 }
 
-fn block(list: &List, columns: &[String], range: Range<usize>) -> Result<Block> {
+/// The rows `range` of the list, formatted in `xml` (a buffer kept from block to block).
+fn block(list: &List, columns: &[String], range: Range<usize>, xml: &mut Vec<u8>) -> Result<Block> {
     let mut row = Row::new(columns);
-    row.xml.reserve(range.len() * 64 * columns.len().min(8));
+    row.xml = std::mem::take(xml);
+    row.xml.clear();
     for i in range {
         row.start(i as u32 + 2);
         (list.row)(i, &mut row)?;
         row.end();
     }
+    let piece = Piece::new(&row.xml, false)?;
+    *xml = row.xml;
     Ok(Block {
-        piece: Piece::new(&row.xml, false)?,
+        piece,
         widths: row.widths,
         last: row.last,
     })
@@ -268,6 +272,8 @@ pub struct Row<'c> {
     /// The row being written (1-based) and whether its `<row>` is open: a row without a value
     /// is not written at all.
     number: u32,
+    /// `number` in decimal.
+    digits: Vec<u8>,
     open: bool,
     last: u32,
 }
@@ -279,6 +285,7 @@ impl<'c> Row<'c> {
             columns,
             widths: vec![0; columns.len()],
             number: 0,
+            digits: Vec::new(),
             open: false,
             last: 0,
         }
@@ -286,6 +293,9 @@ impl<'c> Row<'c> {
 
     fn start(&mut self, number: u32) {
         self.number = number;
+        self.digits.clear();
+        self.digits
+            .extend_from_slice(itoa::Buffer::new().format(number).as_bytes());
         self.open = false;
     }
 
@@ -310,8 +320,7 @@ impl<'c> Row<'c> {
                 v.chars().count()
             );
         }
-        let mut n = itoa::Buffer::new();
-        let number = n.format(self.number).as_bytes();
+        let number = &self.digits;
         if !self.open {
             self.open = true;
             self.last = self.number;
@@ -536,13 +545,18 @@ fn review_queue<'a>(view: &'a RunView, review: &'a [usize]) -> List<'a> {
                 row.cell(side * 4 + 2, k)?;
                 row.cell(side * 4 + 3, &view.records[i as usize].name)?;
             }
-            row.cell(8, &format!("{:.2}", p.weight))?;
-            row.cell(9, &format!("{:.4}", p.probability))?;
+            let mut n = String::new();
+            push_fixed(&mut n, p.weight, 2);
+            row.cell(8, &n)?;
+            n.clear();
+            push_fixed(&mut n, p.probability, 4);
+            row.cell(9, &n)?;
             for (c, w) in p.field_weights.iter().enumerate() {
-                match w {
-                    Some(x) => row.cell(10 + c, &format!("{x:.2}"))?,
-                    None => row.cell(10 + c, "")?,
+                n.clear();
+                if let Some(x) = w {
+                    push_fixed(&mut n, *x, 2);
                 }
+                row.cell(10 + c, &n)?;
             }
             Ok(())
         }),
