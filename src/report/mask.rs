@@ -94,6 +94,16 @@ pub fn free_text_cow(v: &str, unmask: bool) -> Cow<'_, str> {
 }
 
 fn keep_ends(v: &str, head: usize, tail: usize) -> String {
+    if v.is_ascii() {
+        if v.len() <= head + tail {
+            return "*".repeat(v.len());
+        }
+        let mut out = String::with_capacity(v.len());
+        out.push_str(&v[..head]);
+        out.extend(std::iter::repeat_n('*', v.len() - head - tail));
+        out.push_str(&v[v.len() - tail..]);
+        return out;
+    }
     let chars: Vec<char> = v.chars().collect();
     if chars.len() <= head + tail {
         return "*".repeat(chars.len());

@@ -307,7 +307,13 @@ impl<'c> Row<'c> {
 
     /// The string `v` in column `col` of the row; nothing for an empty string.
     pub fn cell(&mut self, col: usize, v: &str) -> Result<()> {
-        let w = display_width(v).min(60);
+        let class = v.bytes().fold(0, |class, b| class | CLASS[b as usize]);
+        let w = if class & WIDE == 0 {
+            v.len()
+        } else {
+            display_width(v)
+        }
+        .min(60);
         if w > self.widths[col] {
             self.widths[col] = w;
         }
@@ -336,11 +342,36 @@ impl<'c> Row<'c> {
             self.xml.extend_from_slice(b" xml:space=\"preserve\"");
         }
         self.xml.push(b'>');
-        escape(&mut self.xml, v);
+        if class & ESCAPED == 0 {
+            self.xml.extend_from_slice(v.as_bytes());
+        } else {
+            escape(&mut self.xml, v);
+        }
         self.xml.extend_from_slice(b"</t></is></c>");
         Ok(())
     }
 }
+
+/// What a byte of cell text may call for: [`ESCAPED`], a look at [`escape`]; [`WIDE`], counting
+/// the text's width character by character (a byte of a non-ASCII character).
+static CLASS: [u8; 256] = {
+    let mut class = [0; 256];
+    let mut b = 0;
+    while b < 256 {
+        if b >= 0x80 {
+            class[b] |= WIDE;
+        }
+        if (b < 0x20 && b != 0x09 && b != 0x0A)
+            || matches!(b as u8, b'&' | b'<' | b'>' | b'_' | 0xEF)
+        {
+            class[b] |= ESCAPED;
+        }
+        b += 1;
+    }
+    class
+};
+const ESCAPED: u8 = 1;
+const WIDE: u8 = 2;
 
 /// Excel's limit on a cell's length, in UTF-16 units.
 const MAX_STRING_LEN: usize = 32_767;
@@ -350,13 +381,6 @@ const MAX_STRING_LEN: usize = 32_767;
 /// its underscore escaped (`_x005F_xHHHH_`) so that it does not read as an escape.
 fn escape(out: &mut Vec<u8>, s: &str) {
     let b = s.as_bytes();
-    let plain = |c: u8| {
-        !matches!(c, b'&' | b'<' | b'>' | b'_' | 0xEF) && (c >= 0x20 || c == b'\t' || c == b'\n')
-    };
-    if b.iter().all(|&c| plain(c)) {
-        out.extend_from_slice(b);
-        return;
-    }
     let is_escape = |i: usize| {
         b.len() >= i + 7
             && b[i + 1] == b'x'
@@ -384,9 +408,6 @@ fn escape(out: &mut Vec<u8>, s: &str) {
 
 /// CJK characters take two columns.
 fn display_width(s: &str) -> usize {
-    if s.is_ascii() {
-        return s.len();
-    }
     s.chars().map(|c| if c.is_ascii() { 1 } else { 2 }).sum()
 }
 
@@ -685,6 +706,7 @@ mod tests {
             "_x0041_ and _x12G4_ and __x00AF_",
             "成都小店😀 very long text that is wider than sixty display columns by quite a margin",
             "13812345678",
+            "全角，逗号 and ＡＢ",
         ];
         let row = |i: usize, cols: usize| -> Vec<String> {
             (0..cols)
