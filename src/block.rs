@@ -12,13 +12,14 @@ use std::collections::HashMap;
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::record::{Party, Record};
+use crate::record::{Party, Record, Text};
+use ecow::eco_format;
 
 /// One blocking rule: its name, how it keys a record, the largest block it will expand, and the
 /// size above which a block is narrowed (see [`NARROW_ABOVE`]).
 pub struct BlockingRule {
     pub name: &'static str,
-    pub keys: fn(&Record, &mut Vec<String>),
+    pub keys: fn(&Record, &mut Vec<Text>),
     pub max_block: usize,
     pub narrow_above: usize,
 }
@@ -85,7 +86,7 @@ pub fn default_rules() -> Vec<BlockingRule> {
             name: "name",
             keys: |r, k| {
                 if !r.name_key.is_empty() {
-                    k.push(format!("{}|{}", party_tag(r), r.name_key));
+                    k.push(eco_format!("{}|{}", party_tag(r), r.name_key));
                 }
             },
             max_block: 200,
@@ -115,7 +116,12 @@ pub fn default_rules() -> Vec<BlockingRule> {
             name: "address",
             keys: |r, k| {
                 if !r.address_detail.is_empty() && (!r.district.is_empty() || !r.city.is_empty()) {
-                    k.push(format!("{}|{}|{}", r.city, r.district, r.address_detail));
+                    k.push(eco_format!(
+                        "{}|{}|{}",
+                        r.city,
+                        r.district,
+                        r.address_detail
+                    ));
                 }
             },
             max_block: 30,
@@ -126,7 +132,7 @@ pub fn default_rules() -> Vec<BlockingRule> {
             keys: |r, k| {
                 for id in r.id_number.iter().chain(&r.id_number_invalid) {
                     if id.len() >= 14 {
-                        k.push(id[..14].to_string());
+                        k.push(id[..14].into());
                     }
                 }
             },
@@ -141,7 +147,7 @@ pub fn default_rules() -> Vec<BlockingRule> {
         },
         BlockingRule {
             name: "birth_date",
-            keys: |r, k| k.extend(r.birth_date.map(|d| d.to_string())),
+            keys: |r, k| k.extend(r.birth_date.map(|d| eco_format!("{d}"))),
             max_block: 50,
             // A shared birth date alone is weak: a day holds a few dozen people per million. More
             // than a handful of records born on one day are paired only where they share one more
@@ -270,7 +276,7 @@ pub fn candidate_pairs(
     let mut keys = Vec::new();
     let mut narrowing: Option<Narrowing> = None;
     for rule in rules {
-        let mut blocks: HashMap<String, Vec<u32>> = HashMap::new();
+        let mut blocks: HashMap<Text, Vec<u32>> = HashMap::new();
         for (i, r) in records.iter().enumerate().filter(|(_, r)| !r.is_test) {
             keys.clear();
             (rule.keys)(r, &mut keys);

@@ -14,7 +14,7 @@ use std::collections::BTreeSet;
 
 use serde::Serialize;
 
-use crate::record::{Party, Record};
+use crate::record::{Party, Record, Text};
 
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Edge {
@@ -44,10 +44,10 @@ pub struct Decisions {
 
 #[derive(Default, Clone)]
 struct Facts {
-    ids: BTreeSet<String>,
-    usccs: BTreeSet<String>,
+    ids: BTreeSet<Text>,
+    usccs: BTreeSet<Text>,
     party: Option<Party>,
-    branches: BTreeSet<String>,
+    branches: BTreeSet<Text>,
     /// Records of the group named in a cannot-link decision, and the records they must not join.
     marked: BTreeSet<u32>,
     cannot: BTreeSet<u32>,
@@ -72,7 +72,7 @@ impl Facts {
             return Some(Guard::CannotLink);
         }
         let clash =
-            |a: &BTreeSet<String>, b: &BTreeSet<String>| !a.is_empty() && !b.is_empty() && a != b;
+            |a: &BTreeSet<Text>, b: &BTreeSet<Text>| !a.is_empty() && !b.is_empty() && a != b;
         if clash(&self.ids, &other.ids) {
             return Some(Guard::DifferentIdNumber);
         }
@@ -200,7 +200,7 @@ mod tests {
     fn person(id: Option<&str>) -> Record {
         Record {
             party: Some(Party::Person),
-            id_number: id.map(str::to_string),
+            id_number: id.map(Into::into),
             ..Default::default()
         }
     }

@@ -10,7 +10,7 @@ use chrono::Datelike;
 use serde::Serialize;
 
 use crate::normalize::nickname;
-use crate::record::{Party, Record};
+use crate::record::{Party, Record, Text};
 
 /// A compared field and the names of its levels, lowest (different) first.
 #[derive(Debug, Serialize)]
@@ -283,10 +283,10 @@ fn one_edit_of<T: PartialEq>(x: &[T], y: &[T]) -> bool {
 }
 
 fn identifier(
-    a: &Option<String>,
-    a_bad: &Option<String>,
-    b: &Option<String>,
-    b_bad: &Option<String>,
+    a: &Option<Text>,
+    a_bad: &Option<Text>,
+    b: &Option<Text>,
+    b_bad: &Option<Text>,
 ) -> Option<u8> {
     if let (Some(x), Some(y)) = (a, b) {
         return Some(if x == y { 2 } else { 0 });
@@ -321,7 +321,7 @@ fn local_part(p: &str) -> &str {
     number
 }
 
-fn landline(xs: &[String], ys: &[String]) -> Option<u8> {
+fn landline(xs: &[Text], ys: &[Text]) -> Option<u8> {
     if xs.is_empty() || ys.is_empty() {
         return None;
     }
@@ -419,7 +419,7 @@ fn email(a: &Record, b: &Record) -> Option<u8> {
     // name (brittanynash@yahoo.com, brittanynash@gmail.com), a number or two added or not
     // (brittanynash84): namesakes pick those as readily as one person does.
     let same_user =
-        |x: &String, y: &String| user(x).len() >= 4 && user(x) == user(y) && !by_name(user(x));
+        |x: &Text, y: &Text| user(x).len() >= 4 && user(x) == user(y) && !by_name(user(x));
     if xs.iter().any(|x| ys.iter().any(|y| same_user(x, y))) {
         return Some(1);
     }
@@ -682,7 +682,7 @@ mod tests {
         };
         assert_eq!(address(&a, &b), Some(0));
         let c = Record {
-            district: String::new(),
+            district: Text::new(),
             ..b.clone()
         };
         assert_eq!(address(&a, &c), Some(1));
@@ -697,7 +697,7 @@ mod tests {
         Record {
             party: Some(Party::Person),
             name: name.into(),
-            name_key: name.to_lowercase(),
+            name_key: name.to_lowercase().into(),
             ..Default::default()
         }
     }

@@ -13,7 +13,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::compare::{compare, fuzzy_pinyin, Vector, COMPARISONS, FIELDS};
-use crate::record::Record;
+use crate::record::{Record, Text};
 
 const CHUNK: usize = 4096;
 const U_SAMPLE_PAIRS: usize = 300_000;
@@ -80,7 +80,7 @@ fn address_key(r: &Record) -> Option<String> {
         .then(|| format!("a|{}|{}|{}", r.city, r.district, r.address_detail))
 }
 
-fn mobiles(r: &Record) -> impl Iterator<Item = &String> {
+fn mobiles(r: &Record) -> impl Iterator<Item = &Text> {
     r.mobiles.iter().chain(&r.contact_mobile)
 }
 

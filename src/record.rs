@@ -54,7 +54,7 @@ pub struct Column {
 pub struct RawRecord {
     pub key: String,
     pub position: Position,
-    pub values: Vec<String>,
+    pub values: Vec<Text>,
 }
 
 /// A row that could not be taken as a record, kept with its reason and raw text so nothing is lost.
@@ -145,6 +145,10 @@ pub enum Party {
     Company,
 }
 
+/// Text of a record: up to 15 bytes kept inline (most names, cities, numbers), longer text on the
+/// heap and shared, not copied, when a golden record or an output takes it over.
+pub type Text = ecow::EcoString;
+
 /// A record after normalization: every field in its canonical form, ready to be blocked,
 /// compared and survived. `source` and `row` point back at the raw record (and its raw values).
 ///
@@ -160,51 +164,51 @@ pub struct Record {
     pub party: Option<Party>,
     pub is_test: bool,
     /// The customer's name, cleaned and in simplified characters.
-    pub name: String,
+    pub name: Text,
     /// `name` reduced for matching: no spaces or punctuation, lower-case Latin.
-    pub name_key: String,
+    pub name_key: Text,
     /// Pinyin of a Chinese person's name without tones (`zhang wei`), for homophones.
-    pub name_pinyin: String,
+    pub name_pinyin: Text,
     /// A company's name without region and legal form (华信科技), and its branch part if any.
-    pub company_core: String,
-    pub branch: String,
+    pub company_core: Text,
+    pub branch: Text,
     pub gender: Option<char>,
     #[serde(with = "iso_date")]
     pub birth_date: Option<chrono::NaiveDate>,
     /// A checksum-valid 18-character 身份证 (15-digit numbers upgraded).
-    pub id_number: Option<String>,
+    pub id_number: Option<Text>,
     /// An 18-character 身份证 that fails its check: a typo of the real one, kept for fuzzy matching.
-    pub id_number_invalid: Option<String>,
-    pub uscc: Option<String>,
-    pub uscc_invalid: Option<String>,
+    pub id_number_invalid: Option<Text>,
+    pub uscc: Option<Text>,
+    pub uscc_invalid: Option<Text>,
     /// Another identifier without a check digit we know (SSN, passport, member number): letters
     /// and digits only, upper case.
-    pub other_id: Option<String>,
+    pub other_id: Option<Text>,
     /// Valid 11-digit mobiles of the customer (for a company: none; see `contact_mobile`).
-    pub mobiles: Vec<String>,
+    pub mobiles: Vec<Text>,
     /// Mobiles that failed validation but are 10–12 digits: typos, kept for fuzzy matching.
-    pub mobiles_invalid: Vec<String>,
+    pub mobiles_invalid: Vec<Text>,
     /// Landlines as `0AREA-NUMBER[-EXT]`, or bare local numbers when the area code is missing.
-    pub phones: Vec<String>,
-    pub emails: Vec<String>,
-    pub province: String,
-    pub city: String,
-    pub district: String,
+    pub phones: Vec<Text>,
+    pub emails: Vec<Text>,
+    pub province: Text,
+    pub city: Text,
+    pub district: Text,
     /// The rest of the address after province, city and district, in a canonical detail form.
-    pub address_detail: String,
+    pub address_detail: Text,
     /// The same detail in display form (`3号楼2单元501室`), what a golden record shows.
-    pub address_display: String,
+    pub address_display: Text,
     /// Exports that keep the house number, a second address line (a building, an estate) and
     /// the postcode in columns of their own (Latin data mostly): each as a match key.
-    pub street_number: String,
-    pub address_line2: String,
-    pub postcode: String,
-    pub employer: String,
-    pub industry: String,
-    pub contact_name: String,
-    pub contact_mobile: Option<String>,
+    pub street_number: Text,
+    pub address_line2: Text,
+    pub postcode: Text,
+    pub employer: Text,
+    pub industry: Text,
+    pub contact_name: Text,
+    pub contact_mobile: Option<Text>,
     pub credit_limit: Option<i64>,
-    pub name_en: String,
+    pub name_en: Text,
     /// The newest date the record carries (follow-up, survey, creation): its recency.
     #[serde(with = "iso_date")]
     pub as_of: Option<chrono::NaiveDate>,
@@ -230,47 +234,15 @@ mod iso_date {
 }
 
 impl Record {
-    /// Releases the spare capacity the normalizers left in its strings and lists: a run holds
-    /// millions of records at once.
+    /// Releases the spare capacity the normalizers left in its lists: a run holds millions of
+    /// records at once (its text is sized when it is made).
     pub fn shrink_to_fit(&mut self) {
-        for s in [
-            &mut self.name,
-            &mut self.name_key,
-            &mut self.name_pinyin,
-            &mut self.company_core,
-            &mut self.branch,
-            &mut self.province,
-            &mut self.city,
-            &mut self.district,
-            &mut self.address_detail,
-            &mut self.address_display,
-            &mut self.employer,
-            &mut self.industry,
-            &mut self.contact_name,
-            &mut self.name_en,
-        ] {
-            s.shrink_to_fit();
-        }
-        for s in [
-            &mut self.id_number,
-            &mut self.id_number_invalid,
-            &mut self.uscc,
-            &mut self.uscc_invalid,
-            &mut self.other_id,
-            &mut self.contact_mobile,
-        ]
-        .into_iter()
-        .flatten()
-        {
-            s.shrink_to_fit();
-        }
         for list in [
             &mut self.mobiles,
             &mut self.mobiles_invalid,
             &mut self.phones,
             &mut self.emails,
         ] {
-            list.iter_mut().for_each(String::shrink_to_fit);
             list.shrink_to_fit();
         }
     }

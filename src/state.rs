@@ -141,7 +141,7 @@ pub fn reuse(snap: &Snapshot, tables: &[SourceTable], rows: &Rows) -> Vec<Vec<Kn
                             message: i.message,
                         })
                         .collect();
-                    Some((data.record, issues))
+                    Some(Box::new((data.record, issues)))
                 })
                 .collect()
         })

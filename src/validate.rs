@@ -9,7 +9,7 @@ use std::collections::HashMap;
 
 use crate::ingest::mapping::Field;
 use crate::normalize::{date, id_card};
-use crate::record::{Issue, Record, SourceTable};
+use crate::record::{Issue, Record, SourceTable, Text};
 
 /// What the checks across records read of a row, taken while the raw rows are still held: the
 /// written 性别 and 出生日期 (column and trimmed text) of every record without a 身份证 of its own —
@@ -52,7 +52,7 @@ pub fn cross_record_issues(
     cluster_of: &[u32],
 ) -> Vec<Issue> {
     // The one valid ID of each cluster (None when it has several), and a record holding it.
-    let mut ids: HashMap<u32, Option<(String, usize)>> = HashMap::new();
+    let mut ids: HashMap<u32, Option<(Text, usize)>> = HashMap::new();
     for (i, r) in records.iter().enumerate() {
         if let Some(id) = &r.id_number {
             let slot = ids

@@ -9,7 +9,7 @@ use std::collections::{HashMap, HashSet};
 
 use super::mapping::{header_key, map_header, Field};
 use super::{IngestError, SourceOptions};
-use crate::record::{Column, Position, Quarantined, RawRecord, SourceTable};
+use crate::record::{Column, Position, Quarantined, RawRecord, SourceTable, Text};
 
 /// How many leading rows may hold titles, notes or blank lines above the header.
 const HEADER_SCAN_ROWS: usize = 12;
@@ -165,9 +165,9 @@ impl TableBuilder {
             })
             .collect();
         let dense = |cells: Vec<(usize, String)>| {
-            let mut values = vec![String::new(); width];
+            let mut values = vec![Text::new(); width];
             for (i, v) in cells {
-                values[i] = v;
+                values[i] = v.into();
             }
             values
         };
@@ -255,7 +255,7 @@ fn segment(position: &Position) -> Option<&str> {
     }
 }
 
-fn record_key(key: Option<KeyChoice>, values: &[String], position: &Position) -> String {
+fn record_key(key: Option<KeyChoice>, values: &[Text], position: &Position) -> String {
     let Some(k) = key else {
         return position.to_string();
     };

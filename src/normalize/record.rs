@@ -47,8 +47,9 @@ pub fn normalize_table(source: usize, table: &SourceTable, rules: &Rules) -> Nor
     normalize_rows(source, table, rules, vec![None; table.records.len()])
 }
 
-/// A row's record and issues from the last run, when the row is unchanged.
-pub type Known = Option<(Record, Vec<Issue>)>;
+/// A row's record and issues from the last run, when the row is unchanged (boxed: a run without
+/// a store holds one empty slot per row).
+pub type Known = Option<Box<(Record, Vec<Issue>)>>;
 
 /// Like [`normalize_table`], but a row with a `known` result (its record and issues from the last
 /// run, the row being unchanged) takes that instead of being normalized again.
@@ -67,7 +68,8 @@ pub fn normalize_rows(
         .zip(known)
         .enumerate()
         .map(|(row, (raw, known))| {
-            if let Some((mut record, issues)) = known {
+            if let Some(known) = known {
+                let (mut record, issues) = *known;
                 record.source = source;
                 record.row = row;
                 return (record, issues);
@@ -340,15 +342,16 @@ impl<'a> Row<'a> {
         if undecided {
             r.party = None;
             if let Some(c) = org_col.as_ref().and_then(|(_, org)| company::parse(org)) {
-                r.company_core = c.zihao.clone();
-                r.branch = c.branch.unwrap_or_default();
+                r.company_core = c.zihao.as_str().into();
+                r.branch = c.branch.unwrap_or_default().into();
             }
         }
         if !company && (name_col.is_some() || person_col.is_some()) {
             if let Some((_, org)) = &org_col {
                 r.employer = company::parse(org)
                     .map(|c| c.canonical)
-                    .unwrap_or_else(|| text::match_key(org));
+                    .unwrap_or_else(|| text::match_key(org))
+                    .into();
             }
         }
         let contact =
@@ -359,7 +362,8 @@ impl<'a> Row<'a> {
         if let Some((_, e)) = self.first(Field::Employer) {
             r.employer = company::parse(e)
                 .map(|c| c.canonical)
-                .unwrap_or_else(|| text::match_key(e));
+                .unwrap_or_else(|| text::match_key(e))
+                .into();
         }
         self.phones(&mut r);
         self.emails(&mut r);
@@ -415,22 +419,22 @@ impl<'a> Row<'a> {
                     "证件号为占位值 (placeholder identifier)",
                 );
             } else if !id.is_empty() {
-                r.other_id = Some(id.to_uppercase());
+                r.other_id = Some(id.to_uppercase().into());
             }
         }
         for (col, v) in self.values(Field::IdNumber) {
             let outcome = id_card::normalize(v);
             match &outcome {
                 id_card::IdCard::LooksLikeUscc(code) => {
-                    r.uscc.get_or_insert(code.clone());
+                    r.uscc.get_or_insert(code.as_str().into());
                 }
                 id_card::IdCard::ChecksumError { value, .. } => {
-                    r.id_number_invalid = Some(value.clone())
+                    r.id_number_invalid = Some(value.as_str().into())
                 }
                 _ => {}
             }
             if let Some(info) = outcome.info() {
-                r.id_number = Some(info.number.clone());
+                r.id_number = Some(info.number.as_str().into());
             }
             if let Some(kind) = outcome.error_kind() {
                 self.issue(Some(col), kind, v, id_message(&outcome));
@@ -439,13 +443,15 @@ impl<'a> Row<'a> {
         for (col, v) in self.values(Field::Uscc) {
             let outcome = uscc::normalize(v);
             if let Some(code) = outcome.canonical() {
-                r.uscc = Some(code.to_string());
+                r.uscc = Some(code.to_string().into());
             }
             match &outcome {
                 uscc::Uscc::LooksLikeIdCard(id) => {
-                    r.id_number.get_or_insert(id.clone());
+                    r.id_number.get_or_insert(id.as_str().into());
                 }
-                uscc::Uscc::ChecksumError { value, .. } => r.uscc_invalid = Some(value.clone()),
+                uscc::Uscc::ChecksumError { value, .. } => {
+                    r.uscc_invalid = Some(value.as_str().into())
+                }
                 _ => {}
             }
             if let Some(kind) = outcome.error_kind() {
@@ -466,17 +472,17 @@ impl<'a> Row<'a> {
             let message = match &outcome {
                 uscc::TaxOrId::IdCard(id) => {
                     if let Some(info) = id.info() {
-                        r.id_number = Some(info.number.clone());
+                        r.id_number = Some(info.number.as_str().into());
                     } else if let id_card::IdCard::ChecksumError { value, .. } = id {
-                        r.id_number_invalid = Some(value.clone());
+                        r.id_number_invalid = Some(value.as_str().into());
                     }
                     id_message(id)
                 }
                 uscc::TaxOrId::Uscc(u) => {
                     if let Some(code) = u.canonical() {
-                        r.uscc = Some(code.to_string());
+                        r.uscc = Some(code.to_string().into());
                     } else if let uscc::Uscc::ChecksumError { value, .. } = u {
-                        r.uscc_invalid = Some(value.clone());
+                        r.uscc_invalid = Some(value.as_str().into());
                     }
                     uscc_message(u)
                 }
@@ -513,20 +519,21 @@ impl<'a> Row<'a> {
             let parsed = company::parse(raw);
             r.name = parsed
                 .as_ref()
-                .map_or_else(|| name::clean(raw), |c| c.canonical.clone());
+                .map_or_else(|| name::clean(raw), |c| c.canonical.clone())
+                .into();
             if let Some(c) = parsed {
-                r.company_core = c.zihao.clone();
-                r.branch = c.branch.unwrap_or_default();
+                r.company_core = c.zihao.as_str().into();
+                r.branch = c.branch.unwrap_or_default().into();
             }
         } else {
-            r.name = name::clean(raw);
+            r.name = name::clean(raw).into();
             if text::has_cjk(&r.name) {
-                r.name_pinyin = name::to_pinyin(&r.name);
+                r.name_pinyin = name::to_pinyin(&r.name).into();
             }
         }
-        r.name_key = text::match_key(&r.name).replace([' ', '·'], "");
+        r.name_key = text::match_key(&r.name).replace([' ', '·'], "").into();
         if !text::has_cjk(&r.name) {
-            r.name_key = text::match_key(&r.name);
+            r.name_key = text::match_key(&r.name).into();
         }
     }
 
@@ -540,7 +547,7 @@ impl<'a> Row<'a> {
             return;
         }
         match name::person(raw) {
-            name::PersonName::Name(n) => r.contact_name = n,
+            name::PersonName::Name(n) => r.contact_name = n.into(),
             name::PersonName::TitleOnly { canonical, .. } => {
                 self.issue(
                     Some(col),
@@ -548,7 +555,7 @@ impl<'a> Row<'a> {
                     raw,
                     "联系人只有称呼没有姓名 (a title such as 王总 instead of the contact's name)",
                 );
-                r.contact_name = canonical;
+                r.contact_name = canonical.into();
             }
             name::PersonName::Placeholder => self.issue(
                 Some(col),
@@ -595,23 +602,23 @@ impl<'a> Row<'a> {
                                 );
                             }
                             if as_contact {
-                                r.contact_mobile.get_or_insert(p.canonical);
-                            } else if !r.mobiles.contains(&p.canonical) {
-                                r.mobiles.push(p.canonical);
+                                r.contact_mobile.get_or_insert(p.canonical.into());
+                            } else if !r.mobiles.iter().any(|x| *x == p.canonical) {
+                                r.mobiles.push(p.canonical.into());
                             }
                         }
                         phone::PhoneKind::Landline
                         | phone::PhoneKind::Foreign
                         | phone::PhoneKind::Local
                         | phone::PhoneKind::TollFree => {
-                            if !r.phones.contains(&p.canonical) {
-                                r.phones.push(p.canonical);
+                            if !r.phones.iter().any(|x| *x == p.canonical) {
+                                r.phones.push(p.canonical.into());
                             }
                         }
                         phone::PhoneKind::Invalid(reason) => {
                             let digits = text::digits(v);
                             if (10..=12).contains(&digits.len()) && digits.starts_with('1') {
-                                r.mobiles_invalid.push(digits);
+                                r.mobiles_invalid.push(digits.into());
                             }
                             self.issue(
                                 Some(col),
@@ -638,8 +645,8 @@ impl<'a> Row<'a> {
             for (col, v) in self.values(field) {
                 match email::normalize(v) {
                     email::Email::Valid(e) => {
-                        if !r.emails.contains(&e) {
-                            r.emails.push(e);
+                        if !r.emails.iter().any(|x| *x == e) {
+                            r.emails.push(e.into());
                         }
                     }
                     email::Email::Invalid {
@@ -685,9 +692,9 @@ impl<'a> Row<'a> {
             .map(|(_, v)| v.to_string())
             .unwrap_or_default();
         let key = |v: Option<(usize, &str)>| v.map(|(_, v)| text::match_key(v)).unwrap_or_default();
-        r.street_number = key(self.first(Field::StreetNumber));
-        r.address_line2 = key(self.first(Field::AddressLine2));
-        r.postcode = key(self.first(Field::Postcode));
+        r.street_number = key(self.first(Field::StreetNumber)).into();
+        r.address_line2 = key(self.first(Field::AddressLine2)).into();
+        r.postcode = key(self.first(Field::Postcode)).into();
         let (col, written) = match self.first(Field::Address) {
             Some((c, v)) => (Some(c), v.to_string()),
             None => (None, format!("{province}{city}{district}{detail}")),
@@ -700,11 +707,19 @@ impl<'a> Row<'a> {
                 // Exports with a street in one column and the town in another (Latin data
                 // mostly): the columns fill what the street text does not say.
                 let column = |v: String| text::match_key(&v);
-                r.province = a.province.clone().unwrap_or_else(|| column(province));
-                r.city = a.city.clone().unwrap_or_else(|| column(city));
-                r.district = a.district.clone().unwrap_or_else(|| column(district));
-                r.address_detail = address::detail_key(&a.detail);
-                r.address_display = address::detail_display(&a.detail);
+                r.province = a
+                    .province
+                    .clone()
+                    .unwrap_or_else(|| column(province))
+                    .into();
+                r.city = a.city.clone().unwrap_or_else(|| column(city)).into();
+                r.district = a
+                    .district
+                    .clone()
+                    .unwrap_or_else(|| column(district))
+                    .into();
+                r.address_detail = address::detail_key(&a.detail).into();
+                r.address_display = address::detail_display(&a.detail).into();
             }
             address::AddressValue::Placeholder => {
                 let col = col.or_else(|| self.column_of(Field::AddressDetail));
@@ -773,7 +788,7 @@ impl<'a> Row<'a> {
 
     fn other_fields(&mut self, r: &mut Record) {
         if let Some((_, v)) = self.first(Field::Industry) {
-            r.industry = industry::section(v);
+            r.industry = industry::section(v).into();
         }
         if let Some((col, v)) = self.first(Field::CreditLimit) {
             match amount::parse(v) {
@@ -790,7 +805,7 @@ impl<'a> Row<'a> {
         if let Some((_, v)) = self.first(Field::NameEn) {
             let chinese = (!r.name.is_empty()).then_some(r.name.as_str());
             if let Some(n) = name::name_en(v, chinese) {
-                r.name_en = n.canonical;
+                r.name_en = n.canonical.into();
             }
         }
         for field in [Field::UpdatedAt, Field::CreatedAt] {

@@ -25,7 +25,8 @@ use std::borrow::Cow;
 
 use crate::normalize::record::party_from_name;
 use crate::normalize::{address, company, division, id_card, name, phone};
-use crate::record::{Party, Record};
+use crate::record::{Party, Record, Text};
+use ecow::eco_format;
 use trust::{Observation, Tally, Trust};
 
 /// The fields of a golden record, in the column order of `golden.csv`.
@@ -132,7 +133,7 @@ impl Field {
 /// One value of a golden record and where it came from.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Survivor {
-    pub value: String,
+    pub value: Text,
     /// The record (index into the run's records) the value was taken or derived from.
     pub record: Option<usize>,
     /// Why this value: the rule that decided (most are fixed texts, shared, not copied per value:
@@ -155,7 +156,7 @@ pub struct GoldenRecord {
 
 /// The value of a field no record filled.
 static EMPTY: Survivor = Survivor {
-    value: String::new(),
+    value: Text::new(),
     record: None,
     rule: Cow::Borrowed(""),
 };
@@ -192,7 +193,7 @@ impl GoldenRecord {
     /// Set a field to the value a steward pinned, whatever the records say.
     pub fn pin(&mut self, field: Field, value: &str, why: &str) {
         let pinned = Survivor {
-            value: value.to_string(),
+            value: value.into(),
             record: None,
             rule: why.to_string().into(),
         };
@@ -214,7 +215,7 @@ pub struct Conflict {
     /// Index into the golden records.
     pub golden: usize,
     pub field: Field,
-    pub value: String,
+    pub value: Text,
     pub chosen: bool,
     /// The records holding the value (indexes into the run's records).
     pub records: Vec<usize>,
@@ -255,14 +256,14 @@ const VOTED: [Field; 15] = [
 #[derive(Debug, Clone)]
 struct Candidate {
     record: usize,
-    value: String,
+    value: Text,
     /// What two writings of one value share.
-    key: String,
+    key: Text,
     /// Why the value cannot be right, when it cannot.
     invalid: Option<&'static str>,
 }
 
-fn valid(record: usize, value: String) -> Candidate {
+fn valid(record: usize, value: Text) -> Candidate {
     Candidate {
         record,
         key: value.clone(),
@@ -275,13 +276,13 @@ fn candidates(records: &[Record], members: &[usize], field: Field) -> Vec<Candid
     let mut out = Vec::new();
     for &i in members {
         let r = &records[i];
-        let text = |s: &str| (!s.is_empty()).then(|| valid(i, s.to_string()));
+        let text = |s: &Text| (!s.is_empty()).then(|| valid(i, s.clone()));
         match field {
             Field::Name => out.extend(text(&r.name)),
             Field::Gender => out.extend(r.gender.map(|g| valid(i, gender_word(g).into()))),
             Field::BirthDate => out.extend(
                 r.birth_date
-                    .map(|d| valid(i, d.format("%Y-%m-%d").to_string())),
+                    .map(|d| valid(i, eco_format!("{}", d.format("%Y-%m-%d")))),
             ),
             Field::IdNumber => {
                 out.extend(r.id_number.clone().map(|v| valid(i, v)));
@@ -308,7 +309,8 @@ fn candidates(records: &[Record], members: &[usize], field: Field) -> Vec<Candid
             Field::Email => out.extend(r.emails.iter().map(|e| valid(i, e.clone()))),
             Field::Address if !r.address_detail.is_empty() => out.push(Candidate {
                 record: i,
-                value: address::full_address(&r.province, &r.city, &r.district, &r.address_display),
+                value: address::full_address(&r.province, &r.city, &r.district, &r.address_display)
+                    .into(),
                 key: r.address_detail.clone(),
                 invalid: None,
             }),
@@ -320,7 +322,7 @@ fn candidates(records: &[Record], members: &[usize], field: Field) -> Vec<Candid
                 ..valid(i, r.contact_name.clone())
             }),
             Field::ContactMobile => out.extend(r.contact_mobile.clone().map(|m| valid(i, m))),
-            Field::CreditLimit => out.extend(r.credit_limit.map(|c| valid(i, c.to_string()))),
+            Field::CreditLimit => out.extend(r.credit_limit.map(|c| valid(i, eco_format!("{c}")))),
             Field::NameEn => out.extend(text(&r.name_en)),
             _ => {}
         }
@@ -339,8 +341,8 @@ fn gender_word(g: char) -> &'static str {
 /// The candidates of one key, ranked.
 #[derive(Debug, Clone)]
 struct Group {
-    key: String,
-    value: String,
+    key: Text,
+    value: Text,
     records: Vec<usize>,
     votes: f64,
     newest: Option<NaiveDate>,
@@ -611,7 +613,7 @@ fn decide(records: &[Record], trust: &Trust, c: usize, m: &[usize]) -> Decided {
         let from = &values[Field::Name as usize];
         if let Some(en) = name::name_en_of(&from.value) {
             values[Field::NameEn as usize] = Survivor {
-                value: en,
+                value: en.into(),
                 record: from.record,
                 rule: "derived: pinyin of the name".into(),
             };
@@ -686,7 +688,7 @@ fn derive_from_id(values: &mut [Survivor]) {
         rule: rule.clone(),
     };
     values[Field::BirthDate as usize] = Survivor {
-        value: info.birth_date.format("%Y-%m-%d").to_string(),
+        value: eco_format!("{}", info.birth_date.format("%Y-%m-%d")),
         record,
         rule,
     };
@@ -723,7 +725,7 @@ fn assemble_address(
     let set = |field: Field, v: Option<(String, usize)>, values: &mut [Survivor]| {
         if let Some((value, i)) = v {
             values[field as usize] = Survivor {
-                value,
+                value: value.into(),
                 record: Some(i),
                 rule: rule.clone(),
             };
@@ -757,7 +759,7 @@ fn assemble_address(
         });
         let keep = values[Field::Address as usize].rule.clone();
         values[Field::Address as usize] = Survivor {
-            value: full,
+            value: full.into(),
             record: Some(i),
             rule: if keep.is_empty() {
                 rule.into()
@@ -799,7 +801,7 @@ fn fill_from_region_code(values: &mut [Survivor]) {
     ] {
         if values[field as usize].value.is_empty() && !value.is_empty() {
             values[field as usize] = Survivor {
-                value,
+                value: value.into(),
                 record,
                 rule: rule.clone(),
             };
@@ -819,7 +821,7 @@ fn with_area_code(mut c: Candidate, area_code: Option<&str>) -> Candidate {
     if parsed.kind == phone::PhoneKind::Local {
         let full = phone::with_area_code(&parsed, code);
         if full.kind == phone::PhoneKind::Landline {
-            c.value = full.canonical;
+            c.value = full.canonical.into();
             c.key = c.value.clone();
         }
     }

@@ -8,7 +8,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::{golden_id, Conflict, Decided, Field, GoldenRecord, Survivor};
-use crate::record::Party;
+use crate::record::{Party, Text};
 
 #[derive(Serialize, Deserialize)]
 struct Stored {
@@ -20,7 +20,7 @@ struct Stored {
 
 #[derive(Serialize, Deserialize)]
 struct StoredValue {
-    value: String,
+    value: Text,
     record: Option<u32>,
     rule: String,
 }
@@ -29,7 +29,7 @@ struct StoredValue {
 struct StoredConflict {
     /// Index into [`Field::ALL`].
     field: u8,
-    value: String,
+    value: Text,
     chosen: bool,
     records: Vec<u32>,
     reason: String,

@@ -87,12 +87,12 @@ fn address_is_reassembled_and_local_landline_gets_area_code() {
     a.province = "陕西省".into();
     a.city = "西安市".into();
     a.district = "莲湖区".into();
-    a.address_detail = address::detail_key("天山中巷6号新村24-6-1901");
-    a.address_display = address::detail_display("天山中巷6号新村24-6-1901");
+    a.address_detail = address::detail_key("天山中巷6号新村24-6-1901").into();
+    a.address_display = address::detail_display("天山中巷6号新村24-6-1901").into();
     a.phones = vec!["62345678".into()];
     let mut b = person(1, 0);
-    b.address_detail = address::detail_key("天山中巷6号新村24号楼6单元1901室");
-    b.address_display = address::detail_display("天山中巷6号新村24号楼6单元1901室");
+    b.address_detail = address::detail_key("天山中巷6号新村24号楼6单元1901室").into();
+    b.address_display = address::detail_display("天山中巷6号新村24号楼6单元1901室").into();
     b.phones = vec!["029-62345678".into()];
     let s = run(&[a, b]);
     let g = &s.golden[0];
