@@ -55,19 +55,19 @@ fn person(rng: &mut Lcg) -> Record {
     let (s, sp) = SURNAMES[rng.next(SURNAMES.len())];
     let (g, gp) = GIVEN[rng.next(GIVEN.len())];
     let (province, city, district) = CITIES[rng.next(CITIES.len())];
-    let name = format!("{s}{g}");
+    let name: steward::record::Text = ecow::eco_format!("{s}{g}");
     Record {
         party: Some(Party::Person),
         name: name.clone(),
         name_key: name,
-        name_pinyin: format!("{sp} {gp}"),
+        name_pinyin: ecow::eco_format!("{sp} {gp}"),
         gender: Some(if rng.next(2) == 0 { '男' } else { '女' }),
         birth_date: chrono::NaiveDate::from_ymd_opt(
             1960 + rng.next(40) as i32,
             1 + rng.next(12) as u32,
             1 + rng.next(28) as u32,
         ),
-        mobiles: vec![format!(
+        mobiles: vec![ecow::eco_format!(
             "1{}{:09}",
             3 + rng.next(7),
             rng.next(1_000_000_000)
@@ -75,7 +75,7 @@ fn person(rng: &mut Lcg) -> Record {
         province: province.into(),
         city: city.into(),
         district: district.into(),
-        address_detail: format!(
+        address_detail: ecow::eco_format!(
             "{}路{}号{}室",
             GIVEN[rng.next(12)].0,
             rng.next(300),
