@@ -22,6 +22,7 @@ pub mod trust;
 use chrono::NaiveDate;
 use rayon::prelude::*;
 use std::borrow::Cow;
+use std::sync::LazyLock;
 
 use crate::normalize::record::party_from_name;
 use crate::normalize::{address, company, division, id_card, name, phone};
@@ -385,12 +386,20 @@ fn rank(records: &[Record], trust: &Trust, field: Field, cands: &[Candidate]) ->
 }
 
 /// Why the first group won over the second.
+/// `all n records agree` for the cluster sizes most runs have, written once and shared by every
+/// golden value they explain.
+static AGREE: LazyLock<Vec<String>> =
+    LazyLock::new(|| (0..64).map(|n| format!("all {n} records agree")).collect());
+
 fn why(groups: &[Group]) -> Cow<'static, str> {
     let win = &groups[0];
     let Some(next) = groups.get(1) else {
         return match win.records.len() {
             1 => "only value".into(),
-            n => format!("all {n} records agree").into(),
+            n => match AGREE.get(n) {
+                Some(text) => text.as_str().into(),
+                None => format!("all {n} records agree").into(),
+            },
         };
     };
     if next.invalid.is_some() && win.invalid.is_none() {
@@ -463,24 +472,25 @@ pub fn survive_with(
     records: &[Record],
     members: &[Vec<usize>],
     trust: Trust,
-    mut kept: Vec<Option<Decided>>,
+    kept: Vec<Option<Decided>>,
 ) -> Survivorship {
-    kept.resize_with(members.len(), || None);
-    let decided: Vec<Decided> = members
+    // Clusters past the end of `kept` take nothing over (a run without a store passes none).
+    let missing = members.len().saturating_sub(kept.len());
+    let kept = kept.into_par_iter().chain(rayon::iter::repeat_n((), missing).map(|()| None));
+    // Golden records and their conflicts collected side by side, each list in one allocation of
+    // its final size: a run holds a golden record per customer.
+    let (golden, found): (Vec<GoldenRecord>, Vec<Vec<Conflict>>) = members
         .par_iter()
         .zip(kept)
         .enumerate()
         .map(|(c, (m, kept))| {
             crate::progress::tick(1);
-            kept.unwrap_or_else(|| decide(records, &trust, c, m))
+            let d = kept.unwrap_or_else(|| decide(records, &trust, c, m));
+            (d.golden, d.conflicts)
         })
-        .collect();
-    let mut golden = Vec::with_capacity(decided.len());
-    let mut conflicts = Vec::new();
-    for d in decided {
-        golden.push(d.golden);
-        conflicts.extend(d.conflicts);
-    }
+        .unzip();
+    let mut conflicts = Vec::with_capacity(found.iter().map(Vec::len).sum());
+    conflicts.extend(found.into_iter().flatten());
     Survivorship {
         golden,
         conflicts,
