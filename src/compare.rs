@@ -180,7 +180,7 @@ fn name(a: &Record, b: &Record) -> Option<u8> {
     if one_edit(x, y) {
         return Some(3);
     }
-    let jw = strsim::jaro_winkler(x, y);
+    let jw = jaro_winkler(x, y);
     Some(if jw >= 0.9 {
         3
     } else if jw >= 0.8 {
@@ -203,7 +203,7 @@ fn latin_person_name(a: &Record, b: &Record) -> Option<u8> {
         return None;
     }
     let ((ga, fa), (gb, fb)) = (a.name_key.rsplit_once(' ')?, b.name_key.rsplit_once(' ')?);
-    let close = |x: &str, y: &str| one_edit(x, y) || strsim::jaro_winkler(x, y) >= 0.9;
+    let close = |x: &str, y: &str| one_edit(x, y) || jaro_winkler(x, y) >= 0.9;
     let initial =
         |x: &str, y: &str| (x.len() == 1 || y.len() == 1) && x.chars().next() == y.chars().next();
     let familiar = nickname::same_name(ga, gb);
@@ -223,6 +223,27 @@ fn latin_person_name(a: &Record, b: &Record) -> Option<u8> {
     } else {
         0
     })
+}
+
+/// Jaro-Winkler similarity (strsim's). ASCII text is compared byte by byte: the same algorithm on
+/// the same sequence, without decoding characters at every step of its inner loop.
+fn jaro_winkler(x: &str, y: &str) -> f64 {
+    if x.is_ascii() && y.is_ascii() {
+        strsim::generic_jaro_winkler(&Ascii(x.as_bytes()), &Ascii(y.as_bytes()))
+    } else {
+        strsim::jaro_winkler(x, y)
+    }
+}
+
+struct Ascii<'a>(&'a [u8]);
+
+impl<'a> IntoIterator for &Ascii<'a> {
+    type Item = u8;
+    type IntoIter = std::iter::Copied<std::slice::Iter<'a, u8>>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter().copied()
+    }
 }
 
 fn sorted_words(s: &str) -> Vec<&str> {
@@ -357,7 +378,14 @@ fn spells_name(user: &str, words: &[&str]) -> bool {
     let Some((&given, others)) = words.split_first() else {
         return false;
     };
-    let letters: String = user.chars().filter(char::is_ascii_alphabetic).collect();
+    // The mailbox name's letters; a mailbox of letters only is taken as it is.
+    let collected: String;
+    let letters = if user.bytes().all(|b| b.is_ascii_alphabetic()) {
+        user
+    } else {
+        collected = user.chars().filter(char::is_ascii_alphabetic).collect();
+        &collected
+    };
     if letters.is_empty() || letters.len() + 3 < user.len() {
         return false;
     }
@@ -418,18 +446,23 @@ fn email(a: &Record, b: &Record) -> Option<u8> {
     // The same mailbox name at two providers is evidence, unless it merely spells the person's
     // name (brittanynash@yahoo.com, brittanynash@gmail.com), a number or two added or not
     // (brittanynash84): namesakes pick those as readily as one person does.
-    let same_user =
-        |x: &Text, y: &Text| user(x).len() >= 4 && user(x) == user(y) && !by_name(user(x));
-    if xs.iter().any(|x| ys.iter().any(|y| same_user(x, y))) {
+    // Each mailbox is asked once (most records hold one).
+    let (xn, yn): (Vec<bool>, Vec<bool>) = (
+        xs.iter().map(|x| by_name(user(x))).collect(),
+        ys.iter().map(|y| by_name(user(y))).collect(),
+    );
+    let same_user = |x: &Text, y: &Text| user(x).len() >= 4 && user(x) == user(y);
+    if xs
+        .iter()
+        .zip(&xn)
+        .any(|(x, &named)| !named && ys.iter().any(|y| same_user(x, y)))
+    {
         return Some(1);
     }
     // Mailboxes that spell the name (brittany.nash@gmail.com, brittanynash4@yahoo.com) and differ
     // say nothing either way: the name comparison has counted the name, one person keeps several
     // such mailboxes, and two namesakes may hold two of them one keystroke apart.
-    if xs
-        .iter()
-        .all(|x| by_name(user(x)) && ys.iter().all(|y| by_name(user(y))))
-    {
+    if xn.iter().all(|&n| n) && yn.iter().all(|&n| n) {
         return None;
     }
     let near = xs.iter().any(|x| ys.iter().any(|y| one_edit(x, y)));
@@ -453,7 +486,7 @@ fn address(a: &Record, b: &Record) -> Option<u8> {
     if a.address_detail.is_empty() || b.address_detail.is_empty() {
         return Some(u8::from(!a.city.is_empty() && !b.city.is_empty()));
     }
-    let sim = strsim::jaro_winkler(&a.address_detail, &b.address_detail);
+    let sim = jaro_winkler(&a.address_detail, &b.address_detail);
     Some(if a.address_detail == b.address_detail {
         3
     } else if sim >= 0.85 {
@@ -487,7 +520,7 @@ fn house_and_street(r: &Record) -> (&str, &str) {
 
 /// Two spellings of one word, a keystroke or a near-miss apart (`sylvania`, `sylvnaia`).
 fn near(x: &str, y: &str) -> bool {
-    x == y || (x.len().min(y.len()) >= 4 && (one_edit(x, y) || strsim::jaro_winkler(x, y) >= 0.9))
+    x == y || (x.len().min(y.len()) >= 4 && (one_edit(x, y) || jaro_winkler(x, y) >= 0.9))
 }
 
 /// Latin addresses by their parts. The area agrees when the towns are one spelling apart or the
@@ -570,7 +603,7 @@ fn text_level(a: &str, b: &str, similar: f64) -> Option<u8> {
     if a == b {
         return Some(2);
     }
-    Some(u8::from(strsim::jaro_winkler(a, b) >= similar))
+    Some(u8::from(jaro_winkler(a, b) >= similar))
 }
 
 #[cfg(test)]

@@ -54,6 +54,35 @@ pub fn nfkc(s: &str) -> String {
 /// NFKC, trim, and collapse every run of white space (including tabs, the ideographic space and
 /// zero-width marks) to one ASCII space. Control characters are dropped.
 pub fn clean(s: &str) -> String {
+    if s.is_ascii() {
+        return clean_ascii(s, false);
+    }
+    clean_unicode(s)
+}
+
+/// `clean` of ASCII text in one pass (NFKC leaves ASCII as it is), lower-cased when `lower`: what
+/// `clean` and `match_key` give for it, without their intermediate strings. Most Latin data is
+/// ASCII, and every field of every row passes here.
+fn clean_ascii(s: &str, lower: bool) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut pending_space = false;
+    for b in s.bytes() {
+        match b {
+            b'\t'..=b'\r' | b' ' => pending_space = !out.is_empty(),
+            _ if b.is_ascii_control() => {}
+            _ => {
+                if pending_space {
+                    out.push(' ');
+                    pending_space = false;
+                }
+                out.push(char::from(if lower { b.to_ascii_lowercase() } else { b }));
+            }
+        }
+    }
+    out
+}
+
+fn clean_unicode(s: &str) -> String {
     // Drop invisible marks before NFKC so that removing them cannot create new compositions.
     let visible: String = s
         .chars()
@@ -124,6 +153,10 @@ const PROTECTED: char = '乾';
 /// The key two spellings of the same text share: `clean` + CJK inner spaces removed + T2s +
 /// lower-case Latin. `張 偉` and `张伟` share one key; so do `ZHANG Wei` and `zhang wei`.
 pub fn match_key(s: &str) -> String {
+    if s.is_ascii() {
+        // No CJK to join or convert, and Latin lower-case is ASCII's.
+        return clean_ascii(s, true);
+    }
     to_simplified(&remove_cjk_inner_spaces(&clean(s))).to_lowercase()
 }
 
@@ -136,6 +169,19 @@ pub fn digits(s: &str) -> String {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    proptest! {
+        /// The one-pass ASCII forms are the general ones: control characters, every ASCII white
+        /// space, runs and ends of spaces, upper and lower case.
+        #[test]
+        fn ascii_fast_path_is_the_general_path(s in "[\\x00-\\x7f]{0,24}") {
+            prop_assert_eq!(clean(&s), clean_unicode(&s));
+            prop_assert_eq!(
+                match_key(&s),
+                to_simplified(&remove_cjk_inner_spaces(&clean_unicode(&s))).to_lowercase()
+            );
+        }
+    }
 
     #[test]
     fn clean_table() {

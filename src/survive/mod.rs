@@ -476,7 +476,9 @@ pub fn survive_with(
 ) -> Survivorship {
     // Clusters past the end of `kept` take nothing over (a run without a store passes none).
     let missing = members.len().saturating_sub(kept.len());
-    let kept = kept.into_par_iter().chain(rayon::iter::repeat_n((), missing).map(|()| None));
+    let kept = kept
+        .into_par_iter()
+        .chain(rayon::iter::repeat_n((), missing).map(|()| None));
     // Golden records and their conflicts collected side by side, each list in one allocation of
     // its final size: a run holds a golden record per customer.
     let (golden, found): (Vec<GoldenRecord>, Vec<Vec<Conflict>>) = members
