@@ -100,6 +100,44 @@ fn score_and_cluster(s: &Scoring, freq: &ValueFrequency) -> (Vec<ScoredPair>, Cl
     (scored, clustering)
 }
 
+/// The clustering of the first pass: only the accepted pairs' weights are needed, in the order
+/// `score_and_cluster` would join them (its accepted pairs, by descending weight).
+fn first_clustering(s: &Scoring, freq: &ValueFrequency) -> Clustering {
+    let Scoring {
+        records,
+        pairs,
+        vectors,
+        model,
+        kept,
+        decisions,
+    } = *s;
+    let mut edges: Vec<Edge> = pairs
+        .par_iter()
+        .zip(vectors)
+        .filter_map(|(&(a, b), v)| {
+            crate::progress::tick(1);
+            let tf = freq.u(records, a as usize, b as usize, v);
+            let weight = model.log2_odds(v, Some(&tf));
+            (probability(weight) >= MATCH_PROBABILITY).then_some(Edge { a, b, weight })
+        })
+        .collect();
+    edges.extend(
+        kept.iter()
+            .filter(|p| p.probability >= MATCH_PROBABILITY)
+            .map(|p| Edge {
+                a: p.a,
+                b: p.b,
+                weight: p.weight,
+            }),
+    );
+    edges.sort_by(|x, y| {
+        y.weight
+            .total_cmp(&x.weight)
+            .then((x.a, x.b).cmp(&(y.a, y.b)))
+    });
+    cluster_with(records, &edges, decisions)
+}
+
 pub fn link(records: &[Record]) -> Linkage {
     link_with(records, None, &Decisions::default())
 }
@@ -139,7 +177,7 @@ pub fn link_with(records: &[Record], prior: Option<Prior>, decisions: &Decisions
     crate::progress::stage("score", 2 * pairs.len() as u64);
     // Two passes: the first clustering tells whose records a name's count should leave out.
     let first = ValueFrequency::new(records, None);
-    let (_, clustering) = score_and_cluster(&scoring, &first);
+    let clustering = first_clustering(&scoring, &first);
     drop(first);
     let second = ValueFrequency::new(records, Some(clustering.cluster_of.clone()));
     let (scored, clustering) = score_and_cluster(&scoring, &second);

@@ -333,6 +333,10 @@ pub fn resolve_pairs(
     tables: &[SourceTable],
     records: &[Record],
 ) -> (Decisions, Vec<DecisionOutcome>) {
+    if decisions.is_empty() {
+        // No index of every record's key for nothing to look up.
+        return (Decisions::default(), Vec::new());
+    }
     let mut index: HashMap<(&str, &str), u32> = HashMap::new();
     for (i, r) in records.iter().enumerate() {
         let key = (
