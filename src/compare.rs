@@ -228,22 +228,64 @@ fn latin_person_name(a: &Record, b: &Record) -> Option<u8> {
 /// Jaro-Winkler similarity (strsim's). ASCII text is compared byte by byte: the same algorithm on
 /// the same sequence, without decoding characters at every step of its inner loop.
 fn jaro_winkler(x: &str, y: &str) -> f64 {
-    if x.is_ascii() && y.is_ascii() {
-        strsim::generic_jaro_winkler(&Ascii(x.as_bytes()), &Ascii(y.as_bytes()))
+    let (a, b) = (x.as_bytes(), y.as_bytes());
+    if x.is_ascii() && y.is_ascii() && a.len() <= 64 && b.len() <= 64 {
+        let sim = jaro_ascii(a, b);
+        if sim > 0.7 {
+            let prefix = a.iter().zip(b).take(4).take_while(|(p, q)| p == q).count();
+            sim + 0.1 * prefix as f64 * (1.0 - sim)
+        } else {
+            sim
+        }
     } else {
         strsim::jaro_winkler(x, y)
     }
 }
 
-struct Ascii<'a>(&'a [u8]);
-
-impl<'a> IntoIterator for &Ascii<'a> {
-    type Item = u8;
-    type IntoIter = std::iter::Copied<std::slice::Iter<'a, u8>>;
-
-    fn into_iter(self) -> Self::IntoIter {
-        self.0.iter().copied()
+/// strsim's Jaro similarity for ASCII text of at most 64 bytes, step for step (so to the last
+/// bit), with the matched positions kept in two machine words instead of a list made per call:
+/// names and streets are compared millions of times.
+fn jaro_ascii(a: &[u8], b: &[u8]) -> f64 {
+    if a.is_empty() && b.is_empty() {
+        return 1.0;
+    } else if a.is_empty() || b.is_empty() {
+        return 0.0;
     }
+    let range = (a.len().max(b.len()) / 2).saturating_sub(1);
+    let (mut a_flags, mut b_flags) = (0u64, 0u64);
+    let mut matches = 0usize;
+    for (i, &c) in a.iter().enumerate() {
+        let end = b.len().min(i + range + 1);
+        for j in i.saturating_sub(range)..end {
+            if b[j] == c && b_flags & (1 << j) == 0 {
+                a_flags |= 1 << i;
+                b_flags |= 1 << j;
+                matches += 1;
+                break;
+            }
+        }
+    }
+    if matches == 0 {
+        return 0.0;
+    }
+    let mut transpositions = 0usize;
+    let mut j = 0;
+    for (i, &c) in a.iter().enumerate() {
+        if a_flags & (1 << i) != 0 {
+            while b_flags & (1 << j) == 0 {
+                j += 1;
+            }
+            if c != b[j] {
+                transpositions += 1;
+            }
+            j += 1;
+        }
+    }
+    transpositions /= 2;
+    ((matches as f64 / a.len() as f64)
+        + (matches as f64 / b.len() as f64)
+        + ((matches - transpositions) as f64 / matches as f64))
+        / 3.0
 }
 
 fn sorted_words(s: &str) -> Vec<&str> {
@@ -609,6 +651,21 @@ fn text_level(a: &str, b: &str, similar: f64) -> Option<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// The ASCII Jaro-Winkler is strsim's to the last bit: few letters (many matches and
+        /// transpositions), any ASCII, up to the 64-byte limit.
+        #[test]
+        fn ascii_jaro_winkler_is_strsim(
+            x in "[abcde ]{0,12}|[ -~]{0,64}",
+            y in "[abcde ]{0,12}|[ -~]{0,64}",
+        ) {
+            proptest::prop_assert_eq!(
+                jaro_winkler(&x, &y).to_bits(),
+                strsim::jaro_winkler(&x, &y).to_bits()
+            );
+        }
+    }
 
     #[test]
     fn one_edit_cases() {
