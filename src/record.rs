@@ -17,9 +17,9 @@ pub enum Position {
     /// 1-based physical line of a text file (the line where the record starts).
     Line(u64),
     /// A worksheet row, 1-based as Excel shows it.
-    Cell { sheet: String, row: u32 },
+    Cell { sheet: Text, row: u32 },
     /// The n-th row (1-based) of a database table, in storage order.
-    TableRow { table: String, row: u64 },
+    TableRow { table: Text, row: u64 },
     /// The n-th element (1-based) of a JSON array document.
     Item(u64),
 }

@@ -10,7 +10,7 @@ use std::path::Path;
 use jetdb::{read_catalog, read_table_def, ObjectType, PageReader, TableRows, Value};
 
 use super::{format_number, IngestError, SourceOptions, TableBuilder};
-use crate::record::{Position, SourceTable};
+use crate::record::{Position, SourceTable, Text};
 
 pub fn read(path: &Path, name: &str, options: &SourceOptions) -> Result<SourceTable, IngestError> {
     let fail =
@@ -55,6 +55,7 @@ pub fn read(path: &Path, name: &str, options: &SourceOptions) -> Result<SourceTa
         })?;
         let names: Vec<String> = def.columns.iter().map(|c| c.name.clone()).collect();
         let columns = builder.header(&names);
+        let table_name: Text = def.name.as_str().into();
         let calculated = jetdb::calculated_column_types_in(&catalog, &def);
         let mut rows = TableRows::new(&def, &calculated);
         let mut n = 0u64;
@@ -63,7 +64,7 @@ pub fn read(path: &Path, name: &str, options: &SourceOptions) -> Result<SourceTa
                 Ok(Some(row)) => {
                     n += 1;
                     let position = Position::TableRow {
-                        table: def.name.clone(),
+                        table: table_name.clone(),
                         row: n,
                     };
                     let cells = columns
@@ -85,7 +86,7 @@ pub fn read(path: &Path, name: &str, options: &SourceOptions) -> Result<SourceTa
         let skipped = rows.skipped_rows();
         for i in 0..skipped {
             let position = Position::TableRow {
-                table: def.name.clone(),
+                table: table_name.clone(),
                 row: n + i as u64 + 1,
             };
             let reason = "malformed_row: the row's bytes in the database could not be decoded (damaged page)";

@@ -99,7 +99,7 @@ fn read_sheet(
             continue;
         }
         let position = Position::Cell {
-            sheet: sheet.to_string(),
+            sheet: sheet.into(),
             row: row0 + i as u32 + 1,
         };
         builder.push(position, columns.iter().copied().zip(row).collect());

@@ -9,7 +9,9 @@ use std::path::Path;
 use polars::prelude::*;
 
 use super::{format_number, IngestError, SourceOptions, TableBuilder};
-use crate::record::{Position, SourceTable};
+use rayon::prelude::*;
+
+use crate::record::{Position, SourceTable, Text};
 
 pub fn read(path: &Path, name: &str, options: &SourceOptions) -> Result<SourceTable, IngestError> {
     let fail = |e: &dyn std::fmt::Display| {
@@ -24,22 +26,44 @@ pub fn read(path: &Path, name: &str, options: &SourceOptions) -> Result<SourceTa
         .map(|n| n.to_string())
         .collect();
     let columns = builder.header(&names);
-    let series: Vec<&Column> = df.columns().iter().collect();
-    for row in 0..df.height() {
-        let mut cells = Vec::with_capacity(columns.len());
-        for (c, s) in columns.iter().zip(&series) {
-            let value = s.get(row).map_err(|e| fail(&e))?;
-            cells.push((*c, any_text(&value)));
-        }
-        builder.push(
+    // Each column turned to text on its own (in parallel), then the rows put together from them:
+    // a value is looked up once, not through a dynamic lookup per cell.
+    let texts: Vec<Vec<Text>> = df
+        .columns()
+        .par_iter()
+        .map(|c| column_text(c).map_err(|e| fail(&e)))
+        .collect::<Result<_, _>>()?;
+    drop(df);
+    let table: Text = "rows".into();
+    for row in 0..texts.first().map_or(0, Vec::len) {
+        let cells = columns
+            .iter()
+            .zip(&texts)
+            .map(|(c, t)| (*c, t[row].clone()))
+            .collect();
+        builder.push_text(
             Position::TableRow {
-                table: "rows".into(),
+                table: table.clone(),
                 row: row as u64 + 1,
             },
             cells,
         );
     }
+    drop(texts);
     builder.finish(options)
+}
+
+/// The text of every value of a column, in row order (null: empty).
+fn column_text(c: &Column) -> PolarsResult<Vec<Text>> {
+    if let Ok(strings) = c.str() {
+        return Ok(strings
+            .iter()
+            .map(|v| v.map(Text::from).unwrap_or_default())
+            .collect());
+    }
+    (0..c.len())
+        .map(|row| Ok(any_text(&c.get(row)?).into()))
+        .collect()
 }
 
 fn any_text(v: &AnyValue) -> String {

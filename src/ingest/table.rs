@@ -54,7 +54,7 @@ pub struct TableBuilder {
     name: String,
     columns: Vec<String>,
     index: HashMap<String, usize>,
-    records: Vec<(Position, Vec<(usize, String)>)>,
+    records: Vec<(Position, Vec<(usize, Text)>)>,
     quarantined: Vec<PendingQuarantine>,
     rows_read: u64,
     details: serde_json::Map<String, serde_json::Value>,
@@ -108,6 +108,12 @@ impl TableBuilder {
 
     /// A row the reader met that is a record.
     pub fn push(&mut self, position: Position, cells: Vec<(usize, String)>) {
+        let cells = cells.into_iter().map(|(c, v)| (c, v.into())).collect();
+        self.push_text(position, cells);
+    }
+
+    /// [`push`](Self::push) for cells already held as record text.
+    pub fn push_text(&mut self, position: Position, cells: Vec<(usize, Text)>) {
         self.rows_read += 1;
         self.records.push((position, cells));
     }
@@ -164,10 +170,10 @@ impl TableBuilder {
                 name: name.clone(),
             })
             .collect();
-        let dense = |cells: Vec<(usize, String)>| {
+        let dense = |cells: Vec<(usize, Text)>| {
             let mut values = vec![Text::new(); width];
             for (i, v) in cells {
-                values[i] = v.into();
+                values[i] = v;
             }
             values
         };
@@ -195,7 +201,13 @@ impl TableBuilder {
             .quarantined
             .into_iter()
             .map(|p| {
-                let values = dense(p.cells.into_iter().filter(|(i, _)| *i < width).collect());
+                let values = dense(
+                    p.cells
+                        .into_iter()
+                        .filter(|(i, _)| *i < width)
+                        .map(|(i, v)| (i, v.into()))
+                        .collect(),
+                );
                 let mut entry = p.entry;
                 entry.key = record_key(key, &values, &entry.position);
                 if seen.contains(&entry.key) {
