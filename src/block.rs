@@ -12,6 +12,7 @@ use std::collections::HashMap;
 use rayon::prelude::*;
 use serde::Serialize;
 
+use crate::model::key_hash;
 use crate::record::{Party, Record, Text};
 use ecow::eco_format;
 
@@ -36,6 +37,28 @@ pub struct RuleReport {
     /// Narrowed groups still too large to expand, and the records in them.
     pub skipped_blocks: usize,
     pub skipped_records: usize,
+}
+
+impl RuleReport {
+    fn new(rule: &'static str) -> Self {
+        RuleReport {
+            rule,
+            blocks: 0,
+            pairs: 0,
+            new_pairs: 0,
+            narrowed_blocks: 0,
+            skipped_blocks: 0,
+            skipped_records: 0,
+        }
+    }
+
+    /// Adds the block counts of another part of the same rule's blocks.
+    fn add(&mut self, other: &RuleReport) {
+        self.blocks += other.blocks;
+        self.narrowed_blocks += other.narrowed_blocks;
+        self.skipped_blocks += other.skipped_blocks;
+        self.skipped_records += other.skipped_records;
+    }
 }
 
 fn party_tag(r: &Record) -> &'static str {
@@ -273,29 +296,36 @@ pub fn candidate_pairs(
 ) -> (Vec<(u32, u32)>, Vec<RuleReport>) {
     let mut all: Vec<u64> = Vec::new();
     let mut reports = Vec::new();
-    let mut keys = Vec::new();
     let mut narrowing: Option<Narrowing> = None;
     for rule in rules {
-        let mut blocks: HashMap<Text, Vec<u32>> = HashMap::new();
-        for (i, r) in records.iter().enumerate().filter(|(_, r)| !r.is_test) {
-            keys.clear();
-            (rule.keys)(r, &mut keys);
-            keys.sort();
-            keys.dedup();
-            for k in keys.drain(..) {
-                blocks.entry(k).or_default().push(i as u32);
-            }
+        // Every record's keys under the rule, by key (a 64-bit hash of it) and then record: each
+        // block is one run, its members in record order.
+        let mut keyed: Vec<(u64, u32)> = records
+            .par_iter()
+            .enumerate()
+            .filter(|(_, r)| !r.is_test)
+            .flat_map_iter(|(i, r)| {
+                let mut keys = Vec::new();
+                (rule.keys)(r, &mut keys);
+                let mut hashed: Vec<(u64, u32)> =
+                    keys.iter().map(|k| (key_hash(k), i as u32)).collect();
+                hashed.sort_unstable();
+                hashed.dedup();
+                hashed
+            })
+            .collect();
+        keyed.par_sort_unstable();
+        let mut blocks: Vec<&[(u64, u32)]> = keyed
+            .chunk_by(|x, y| x.0 == y.0)
+            .filter(|b| b.len() >= 2)
+            .collect();
+        // Large blocks first, so that the parallel work is spread evenly.
+        blocks.sort_by_key(|b| std::cmp::Reverse(b.len()));
+        let limit = rule.narrow_above.min(rule.max_block);
+        if narrowing.is_none() && blocks.first().is_some_and(|b| b.len() > limit) {
+            // Narrowing keys are computed once per record, on first need.
+            narrowing = Some(Narrowing::new(records));
         }
-        let mut report = RuleReport {
-            rule: rule.name,
-            blocks: 0,
-            pairs: 0,
-            new_pairs: 0,
-            narrowed_blocks: 0,
-            skipped_blocks: 0,
-            skipped_records: 0,
-        };
-        let mut found: Vec<u64> = Vec::new();
         let emit = |members: &[u32], found: &mut Vec<u64>| {
             for (x, &i) in members.iter().enumerate() {
                 for &j in &members[x + 1..] {
@@ -307,39 +337,53 @@ pub fn candidate_pairs(
                 }
             }
         };
-        let mut sub: HashMap<u64, Vec<u32>> = HashMap::new();
-        for members in blocks.values() {
-            if members.len() < 2 {
-                continue;
-            }
-            if members.len() <= rule.narrow_above.min(rule.max_block) {
-                report.blocks += 1;
-                emit(members, &mut found);
-                continue;
-            }
-            // Narrowing keys are computed once per record, on first need.
-            let narrowing = narrowing.get_or_insert_with(|| Narrowing::new(records));
-            report.narrowed_blocks += 1;
-            sub.clear();
-            for &i in members {
-                for &k in narrowing.of(i) {
-                    sub.entry(k).or_default().push(i);
-                }
-            }
-            for part in sub.values() {
-                if part.len() < 2 {
-                    continue;
-                }
-                // A key every member shares (the birth date of a birth-date block) narrows nothing.
-                if part.len() > NARROW_ABOVE || part.len() == members.len() {
-                    report.skipped_blocks += 1;
-                    report.skipped_records += part.len();
-                    continue;
-                }
-                emit(part, &mut found);
-            }
-        }
-        found.sort_unstable();
+        let narrowing = narrowing.as_ref();
+        let (mut found, mut report) = blocks
+            .par_iter()
+            .fold(
+                || (Vec::new(), RuleReport::new(rule.name)),
+                |(mut found, mut report), block| {
+                    let members: Vec<u32> = block.iter().map(|&(_, i)| i).collect();
+                    if members.len() <= limit {
+                        report.blocks += 1;
+                        emit(&members, &mut found);
+                        return (found, report);
+                    }
+                    let narrowing = narrowing.expect("computed for the rule's largest block");
+                    report.narrowed_blocks += 1;
+                    let mut sub: HashMap<u64, Vec<u32>> = HashMap::new();
+                    for &i in &members {
+                        for &k in narrowing.of(i) {
+                            sub.entry(k).or_default().push(i);
+                        }
+                    }
+                    for part in sub.values() {
+                        if part.len() < 2 {
+                            continue;
+                        }
+                        // A key every member shares (the birth date of a birth-date block)
+                        // narrows nothing.
+                        if part.len() > NARROW_ABOVE || part.len() == members.len() {
+                            report.skipped_blocks += 1;
+                            report.skipped_records += part.len();
+                            continue;
+                        }
+                        emit(part, &mut found);
+                    }
+                    (found, report)
+                },
+            )
+            .reduce(
+                || (Vec::new(), RuleReport::new(rule.name)),
+                |(mut found, mut report), (more, counts)| {
+                    found.extend(more);
+                    report.add(&counts);
+                    (found, report)
+                },
+            );
+        drop(blocks);
+        drop(keyed);
+        found.par_sort_unstable();
         found.dedup();
         report.pairs = found.len() as u64;
         // Pairs no earlier rule produced; then merge them into the running set.

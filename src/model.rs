@@ -55,7 +55,7 @@ struct KeyCount {
 
 /// Keys are counted by a 64-bit hash: millions of keys without their text. The hasher is
 /// SipHash with fixed keys, so counts are the same in every run.
-fn key_hash(key: &str) -> u64 {
+pub(crate) fn key_hash(key: &str) -> u64 {
     use std::hash::{Hash, Hasher};
     let mut h = std::hash::DefaultHasher::new();
     key.hash(&mut h);
