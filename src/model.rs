@@ -377,9 +377,12 @@ impl Model {
         let mut lambda: f64 = 1e-4;
         for _ in 0..50 {
             let odds = (lambda / (1.0 - lambda)).log2();
+            // Chunk sums on every core, added in chunk order: the same sum on any thread count.
             let expected: f64 = bayes
-                .chunks(CHUNK)
+                .par_chunks(CHUNK)
                 .map(|c| c.iter().map(|w| probability(odds + w)).sum::<f64>())
+                .collect::<Vec<f64>>()
+                .iter()
                 .sum();
             let next = (expected / random_pairs.max(1.0)).clamp(1e-12, 0.5);
             if (next - lambda).abs() <= lambda * 1e-6 {
@@ -434,11 +437,21 @@ fn em(vectors: &[Vector], u: &[Vec<f64>], held_out: &[usize]) -> (Vec<Vec<f64>>,
     let mut iterations = 0;
     for _ in 0..EM_ITERATIONS {
         iterations += 1;
+        // Each level's weight, worked out once per iteration rather than once per pair.
+        let weights: Vec<Vec<f64>> = (0..FIELDS)
+            .map(|f| {
+                m[f].iter()
+                    .zip(&u[f])
+                    .map(|(m, u)| (m / u).log2())
+                    .collect()
+            })
+            .collect();
+        let prior = (lambda / (1.0 - lambda)).log2();
         let odds = |v: &Vector| {
-            let mut w = (lambda / (1.0 - lambda)).log2();
+            let mut w = prior;
             for (f, level) in v.iter().enumerate() {
                 if let (Some(l), false) = (level, held_out.contains(&f)) {
-                    w += (m[f][*l as usize] / u[f][*l as usize]).log2();
+                    w += weights[f][*l as usize];
                 }
             }
             w
