@@ -223,12 +223,13 @@ pub fn run(input: &Path, plan: Plan, options: &RunOptions) -> Result<RunOutcome>
             next: linkage.clustering.clusters as u64 + 1,
         },
     };
-    let mut golden: Vec<Vec<String>> = tables
+    // Each row's golden id, for the crosswalk (borrowed: a run has millions of rows).
+    let mut golden: Vec<Vec<&str>> = tables
         .iter()
         .map(|t| Vec::with_capacity(t.records.len()))
         .collect();
     for (r, c) in records.iter().zip(&linkage.clustering.cluster_of) {
-        golden[r.source].push(ids.of_cluster[*c as usize].clone());
+        golden[r.source].push(&ids.of_cluster[*c as usize]);
     }
     let stage = Instant::now();
     progress::stage("survive", linkage.clustering.clusters as u64);

@@ -187,7 +187,7 @@ fn write_blocks<H: AsRef<[u8]>>(
 pub fn write_crosswalk(
     dir: &Path,
     tables: &[SourceTable],
-    golden: &[Vec<String>],
+    golden: &[Vec<&str>],
     excel_bom: bool,
 ) -> Result<u64> {
     // Every table's kept rows, then its quarantined ones: (table, row) of each line in order.
@@ -211,7 +211,7 @@ pub fn write_crosswalk(
                 let row = n - first;
                 let kept = table.records.len().min(ids.len());
                 if row < kept {
-                    w.write_record([&table.name, &table.records[row].key, &ids[row]])?;
+                    w.write_record([&table.name, &table.records[row].key, ids[row]])?;
                 } else {
                     w.write_record([&table.name, &table.quarantined[row - kept].key, ""])?;
                 }
