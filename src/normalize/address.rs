@@ -95,8 +95,21 @@ impl AddressValue {
 }
 
 /// `province + city + district + detail`, the city left out for a municipality (北京市丰台区创业路2号)
-/// and when it repeats the province; parts already present are not repeated.
+/// and when it repeats the province; parts already present are not repeated. A Latin address is
+/// written the Western way round.
 pub fn full_address(province: &str, city: &str, district: &str, detail: &str) -> String {
+    let parts = [detail, district, city, province];
+    if !detail.is_empty() && !parts.iter().any(|p| text::has_cjk(p)) {
+        // A Latin address reads street first, then town and region, comma separated
+        // (`823 Weiss Underpass, port sallyside`), not run together.
+        let mut shown: Vec<&str> = Vec::with_capacity(parts.len());
+        for p in parts {
+            if !p.is_empty() && !shown.contains(&p) {
+                shown.push(p);
+            }
+        }
+        return shown.join(", ");
+    }
     let mut out = String::from(province);
     if !city.is_empty() && city != province && !division::is_municipality(province) {
         out.push_str(city);
@@ -778,6 +791,16 @@ mod tests {
         );
         let a = parse("北京丰台创业路2号").address().cloned().unwrap();
         assert_eq!(a.full(), "北京市丰台区创业路2号");
+        // Latin addresses: the street first, the town after a comma, nothing repeated.
+        assert_eq!(
+            full_address("", "port sallyside", "", "823 Weiss Underpass"),
+            "823 Weiss Underpass, port sallyside"
+        );
+        assert_eq!(
+            full_address("ca", "fresno", "fresno", "12 Elm St"),
+            "12 Elm St, fresno, ca"
+        );
+        assert_eq!(full_address("", "", "", "12 Elm St"), "12 Elm St");
     }
 
     #[test]
