@@ -256,8 +256,9 @@ fn jaro_ascii(a: &[u8], b: &[u8]) -> f64 {
     let mut matches = 0usize;
     for (i, &c) in a.iter().enumerate() {
         let end = b.len().min(i + range + 1);
-        for j in i.saturating_sub(range)..end {
-            if b[j] == c && b_flags & (1 << j) == 0 {
+        let start = i.saturating_sub(range);
+        for (j, &d) in b.iter().enumerate().take(end).skip(start) {
+            if d == c && b_flags & (1 << j) == 0 {
                 a_flags |= 1 << i;
                 b_flags |= 1 << j;
                 matches += 1;
@@ -434,7 +435,7 @@ fn spells_name(user: &str, words: &[&str]) -> bool {
     // The given name in any of its forms: Kim Williams keeps kimberly.williams@….
     std::iter::once(given)
         .chain(nickname::forms(given).iter().copied())
-        .any(|first| spelt(&letters, first, others))
+        .any(|first| spelt(letters, first, others))
 }
 
 /// Whether `letters` is the name `first` + `others` written as mailboxes write it.
