@@ -31,6 +31,20 @@ pub struct RunOutcome {
     pub summary: serde_json::Value,
     /// The job's quality gates, checked against this run (empty when the job sets none).
     pub gates: Vec<GateResult>,
+    /// What the run built on its way, freed with the outcome rather than at the end of the run: a
+    /// caller that ends the process then need not free it at all.
+    _held: Held,
+}
+
+/// The run's working tables (see [`RunOutcome`]).
+struct Held {
+    _snap: Snapshot,
+    _records: Vec<crate::record::Record>,
+    _issues: Vec<Issue>,
+    _linkage: crate::link::Linkage,
+    _survivorship: Survivorship,
+    _rows: Rows,
+    _ids: crate::store::Ids,
 }
 
 impl RunOutcome {
@@ -434,6 +448,15 @@ pub fn run(input: &Path, plan: Plan, options: &RunOptions) -> Result<RunOutcome>
         failed,
         summary,
         gates,
+        _held: Held {
+            _snap: snap,
+            _records: records,
+            _issues: issues,
+            _linkage: linkage,
+            _survivorship: survivorship,
+            _rows: rows,
+            _ids: ids,
+        },
     })
 }
 
