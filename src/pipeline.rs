@@ -128,11 +128,8 @@ pub fn run(input: &Path, plan: Plan, options: &RunOptions) -> Result<RunOutcome>
     let stage = Instant::now();
     // Keys and content hashes are what the store knows rows by; a run without a store needs neither.
     let rows = match store {
-        Some(_) => Rows::of(&tables),
-        None => Rows {
-            keys: Vec::new(),
-            hashes: Vec::new(),
-        },
+        Some(_) => Rows::of(&tables, &snap),
+        None => Rows::default(),
     };
     let known = state::reuse(&snap, &tables, &rows);
     let reused: Vec<Vec<bool>> = known
@@ -188,7 +185,7 @@ pub fn run(input: &Path, plan: Plan, options: &RunOptions) -> Result<RunOutcome>
         .and_then(|m| serde_json::from_str(m).ok());
     let prior = model.map(|model| Prior {
         model,
-        pairs: state::prior_pairs(&snap, &tables, &records, &rows, &fresh),
+        pairs: state::prior_pairs(&snap, &records, &rows, &fresh),
         fresh: &fresh,
     });
     let rescored = prior.is_none();
@@ -203,16 +200,7 @@ pub fn run(input: &Path, plan: Plan, options: &RunOptions) -> Result<RunOutcome>
     let link_mib = memory::peak_rss_mib();
     let ids = match store {
         Some(_) => {
-            let previous: Vec<Option<&str>> = records
-                .iter()
-                .map(|r| {
-                    let key = (
-                        tables[r.source].name.clone(),
-                        rows.keys[r.source][r.row].clone(),
-                    );
-                    snap.records.get(&key).map(|s| s.golden_id.as_str())
-                })
-                .collect();
+            let previous = state::previous_ids(&snap, &records, &rows);
             let active = snap
                 .golden
                 .values()

@@ -15,6 +15,7 @@ mod postgres;
 mod sqlite;
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::path::PathBuf;
 
 use anyhow::{bail, Context, Result};
@@ -223,13 +224,76 @@ pub struct Snapshot {
     pub model: Option<String>,
     /// The source trust the last full run learned, as JSON (`state::FrozenTrust`).
     pub trust: Option<String>,
-    pub records: HashMap<(String, String), StoredRecord>,
+    /// Sorted by source and key (see [`Snapshot::find`]).
+    pub records: Vec<StoredRecord>,
+    /// [`record_hash`] → position in `records`.
+    index: HashMap<u64, u32, BuildHasherDefault<Spread>>,
     pub golden: HashMap<String, GoldenState>,
     pub pairs: Vec<StoredPair>,
     pub issues: HashMap<IssueKey, String>,
     pub decisions: Vec<StoredDecision>,
     /// By golden id.
     pub survived: HashMap<String, StoredSurvival>,
+}
+
+impl Snapshot {
+    /// The position in `records` of the stored record of `source` and `key`.
+    pub fn find(&self, source: &str, key: &str) -> Option<usize> {
+        let at = *self.index.get(&record_hash(source, key))? as usize;
+        let r = &self.records[at];
+        if r.source == source && r.key == key {
+            return Some(at);
+        }
+        // Two names with one hash: the index holds one of them.
+        self.records
+            .binary_search_by(|r| (r.source.as_str(), r.key.as_str()).cmp(&(source, key)))
+            .ok()
+    }
+
+    /// Sort the records and index them (see [`Snapshot::find`]).
+    fn index_records(&mut self) {
+        // Byte order, whatever order (or collation) the back end returns them in.
+        self.records
+            .sort_unstable_by(|a, b| (&a.source, &a.key).cmp(&(&b.source, &b.key)));
+        self.index = self
+            .records
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (record_hash(&r.source, &r.key), i as u32))
+            .collect();
+    }
+}
+
+/// A 64-bit hash of a record's source and key (FNV-1a, then mixed): only ever an index, checked
+/// against the record it points to.
+fn record_hash(source: &str, key: &str) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in source.bytes().chain([0xff]).chain(key.bytes()) {
+        h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+    }
+    h ^= h >> 33;
+    h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
+    h ^ (h >> 33)
+}
+
+/// A hasher for keys that are hashes already.
+#[derive(Default)]
+struct Spread(u64);
+
+impl Hasher for Spread {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 << 8 | self.0 >> 56) ^ u64::from(b);
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
 }
 
 /// What one run writes, all in its one transaction.
@@ -344,16 +408,16 @@ impl Store {
             .map(|mut row| {
                 let data = row.pop().map(Val::into_bytes).unwrap_or_default();
                 let [source, key, hash, golden_id] = texts(row);
-                let r = StoredRecord {
+                StoredRecord {
                     source,
                     key,
                     hash,
                     golden_id,
                     data,
-                };
-                ((r.source.clone(), r.key.clone()), r)
+                }
             })
             .collect();
+        snap.index_records();
         snap.golden = self
             .rows(
                 "SELECT golden_id, status, successor FROM golden",
