@@ -7,6 +7,7 @@
 //! stale. A block too large to be informative (a very common name) is skipped and reported, so
 //! the cost stays near-linear. The per-rule counts are reported like Splink's blocking analysis.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use rayon::prelude::*;
@@ -18,7 +19,8 @@ use crate::record::{Party, Record};
 /// size above which a block is narrowed (see [`NARROW_ABOVE`]).
 pub struct BlockingRule {
     pub name: &'static str,
-    pub keys: fn(&Record, &mut Vec<String>),
+    /// The record's keys, borrowed from it where they are one of its values.
+    pub keys: for<'r> fn(&'r Record, &mut Vec<Cow<'r, str>>),
     pub max_block: usize,
     pub narrow_above: usize,
 }
@@ -50,34 +52,41 @@ pub fn default_rules() -> Vec<BlockingRule> {
     vec![
         BlockingRule {
             name: "id_number",
-            keys: |r, k| k.extend(r.id_number.iter().cloned()),
+            keys: |r, k| k.extend(r.id_number.iter().map(Cow::from)),
             max_block: 50,
             narrow_above: NARROW_ABOVE,
         },
         BlockingRule {
             name: "uscc",
-            keys: |r, k| k.extend(r.uscc.iter().cloned()),
+            keys: |r, k| k.extend(r.uscc.iter().map(Cow::from)),
             max_block: 50,
             narrow_above: NARROW_ABOVE,
         },
         BlockingRule {
             name: "mobile",
             keys: |r, k| {
-                k.extend(r.mobiles.iter().cloned());
-                k.extend(r.contact_mobile.iter().cloned());
+                k.extend(r.mobiles.iter().map(Cow::from));
+                k.extend(r.contact_mobile.iter().map(Cow::from));
             },
             max_block: 50,
             narrow_above: NARROW_ABOVE,
         },
         BlockingRule {
             name: "email",
-            keys: |r, k| k.extend(r.emails.iter().cloned()),
+            keys: |r, k| k.extend(r.emails.iter().map(Cow::from)),
             max_block: 50,
             narrow_above: NARROW_ABOVE,
         },
         BlockingRule {
             name: "landline",
-            keys: |r, k| k.extend(r.phones.iter().filter(|p| p.starts_with('0')).cloned()),
+            keys: |r, k| {
+                k.extend(
+                    r.phones
+                        .iter()
+                        .filter(|p| p.starts_with('0'))
+                        .map(Cow::from),
+                )
+            },
             max_block: 50,
             narrow_above: NARROW_ABOVE,
         },
@@ -85,7 +94,7 @@ pub fn default_rules() -> Vec<BlockingRule> {
             name: "name",
             keys: |r, k| {
                 if !r.name_key.is_empty() {
-                    k.push(format!("{}|{}", party_tag(r), r.name_key));
+                    k.push(format!("{}|{}", party_tag(r), r.name_key).into());
                 }
             },
             max_block: 200,
@@ -95,7 +104,7 @@ pub fn default_rules() -> Vec<BlockingRule> {
             name: "name_pinyin",
             keys: |r, k| {
                 if !r.name_pinyin.is_empty() {
-                    k.push(r.name_pinyin.clone());
+                    k.push(Cow::from(&r.name_pinyin));
                 }
             },
             max_block: 200,
@@ -105,7 +114,7 @@ pub fn default_rules() -> Vec<BlockingRule> {
             name: "company_core",
             keys: |r, k| {
                 if !r.company_core.is_empty() && r.party != Some(Party::Person) {
-                    k.push(r.company_core.clone());
+                    k.push(Cow::from(&r.company_core));
                 }
             },
             max_block: 100,
@@ -115,7 +124,7 @@ pub fn default_rules() -> Vec<BlockingRule> {
             name: "address",
             keys: |r, k| {
                 if !r.address_detail.is_empty() && (!r.district.is_empty() || !r.city.is_empty()) {
-                    k.push(format!("{}|{}|{}", r.city, r.district, r.address_detail));
+                    k.push(format!("{}|{}|{}", r.city, r.district, r.address_detail).into());
                 }
             },
             max_block: 30,
@@ -126,7 +135,7 @@ pub fn default_rules() -> Vec<BlockingRule> {
             keys: |r, k| {
                 for id in r.id_number.iter().chain(&r.id_number_invalid) {
                     if id.len() >= 14 {
-                        k.push(id[..14].to_string());
+                        k.push(Cow::from(&id[..14]));
                     }
                 }
             },
@@ -135,13 +144,13 @@ pub fn default_rules() -> Vec<BlockingRule> {
         },
         BlockingRule {
             name: "other_id",
-            keys: |r, k| k.extend(r.other_id.iter().cloned()),
+            keys: |r, k| k.extend(r.other_id.iter().map(Cow::from)),
             max_block: 50,
             narrow_above: NARROW_ABOVE,
         },
         BlockingRule {
             name: "birth_date",
-            keys: |r, k| k.extend(r.birth_date.map(|d| d.to_string())),
+            keys: |r, k| k.extend(r.birth_date.map(|d| d.to_string().into())),
             max_block: 50,
             // A shared birth date alone is weak: a day holds a few dozen people per million. More
             // than a handful of records born on one day are paired only where they share one more
@@ -151,9 +160,9 @@ pub fn default_rules() -> Vec<BlockingRule> {
         BlockingRule {
             name: "identifier_typo",
             keys: |r, k| {
-                k.extend(r.id_number_invalid.iter().cloned());
-                k.extend(r.uscc_invalid.iter().cloned());
-                k.extend(r.mobiles_invalid.iter().cloned());
+                k.extend(r.id_number_invalid.iter().map(Cow::from));
+                k.extend(r.uscc_invalid.iter().map(Cow::from));
+                k.extend(r.mobiles_invalid.iter().map(Cow::from));
             },
             max_block: 30,
             narrow_above: NARROW_ABOVE,
@@ -270,7 +279,7 @@ pub fn candidate_pairs(
     let mut keys = Vec::new();
     let mut narrowing: Option<Narrowing> = None;
     for rule in rules {
-        let mut blocks: HashMap<String, Vec<u32>> = HashMap::new();
+        let mut blocks: HashMap<Cow<str>, Vec<u32>> = HashMap::new();
         for (i, r) in records.iter().enumerate().filter(|(_, r)| !r.is_test) {
             keys.clear();
             (rule.keys)(r, &mut keys);

@@ -23,8 +23,8 @@ use crate::link::ScoredPair;
 use crate::normalize::record::Known;
 use crate::record::{Issue, Record, SourceTable};
 use crate::store::{
-    check_decision, content_hash, split_record, store_keys, Change, GoldenState, IdChange,
-    IdChangeKind, Ids, IssueKey, Snapshot, StoredPair, StoredRecord, StoredSurvival,
+    check_decision, columns_hash, row_hash, split_record, store_keys, Change, GoldenState,
+    IdChange, IdChangeKind, Ids, IssueKey, Snapshot, StoredPair, StoredRecord, StoredSurvival,
 };
 use crate::survive::{self, trust::Trust, Decided, Field, Survivorship};
 
@@ -73,9 +73,10 @@ impl Rows {
                     .iter()
                     .map(|c| format!("{}:{:?}", c.name, c.field))
                     .collect();
+                let columns = columns_hash(&columns);
                 t.records
                     .par_iter()
-                    .map(|r| content_hash(&columns, &r.key, &r.values))
+                    .map(|r| row_hash(&columns, &r.key, &r.values))
                     .collect()
             })
             .collect();

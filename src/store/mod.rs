@@ -847,12 +847,23 @@ fn placeholders(rows: usize, columns: usize) -> String {
 /// The content hash of a row: its source's columns (name and mapped field), its key and values.
 /// A row whose hash is unchanged since the last run is not normalized, blocked or compared again.
 pub fn content_hash(columns: &[String], key: &str, values: &[String]) -> String {
+    row_hash(&columns_hash(columns), key, values)
+}
+
+/// The part of [`content_hash`] that every row of a source shares: its columns.
+pub fn columns_hash(columns: &[String]) -> blake3::Hasher {
     let mut h = blake3::Hasher::new();
     for c in columns {
         h.update(c.as_bytes());
         h.update(&[0x1f]);
     }
     h.update(&[0x1e]);
+    h
+}
+
+/// [`content_hash`] of a row, its source's columns hashed once (see [`columns_hash`]).
+pub fn row_hash(columns: &blake3::Hasher, key: &str, values: &[String]) -> String {
+    let mut h = columns.clone();
     h.update(key.as_bytes());
     for v in values {
         h.update(&[0x1f]);
