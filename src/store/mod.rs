@@ -137,6 +137,25 @@ pub enum Kind {
 pub trait Db: Send {
     fn execute(&mut self, sql: &str, params: &[Val]) -> Result<()>;
     fn query(&mut self, sql: &str, params: &[Val], kinds: &[Kind]) -> Result<Vec<Vec<Val>>>;
+    /// Run `statement(placeholders)` over `rows` of `columns` values each: by default as many
+    /// rows a statement as the parameters allow.
+    fn execute_rows(
+        &mut self,
+        columns: usize,
+        rows: Vec<Vec<Val>>,
+        statement: &dyn Fn(&str) -> String,
+    ) -> Result<()> {
+        let per = (PARAMS_PER_STATEMENT / columns).max(1);
+        let mut rows = rows.into_iter();
+        loop {
+            let params: Vec<Val> = rows.by_ref().take(per).flatten().collect();
+            if params.is_empty() {
+                return Ok(());
+            }
+            let sql = statement(&placeholders(params.len() / columns, columns));
+            self.execute(&sql, &params)?;
+        }
+    }
     /// Start the run's transaction, waiting for any other run on the same store to finish.
     fn begin(&mut self) -> Result<()>;
     fn commit(&mut self) -> Result<()>;
@@ -784,20 +803,14 @@ fn delete_rows(db: &mut dyn Db, table: &str, columns: &[&str], rows: Vec<Vec<Val
     })
 }
 
-/// Run `statement(placeholders)` over `rows`, as many rows a statement as the parameters allow.
+/// Run `statement(placeholders)` over `rows` (see [`Db::execute_rows`]).
 fn in_chunks(
     db: &mut dyn Db,
     columns: &[&str],
     rows: Vec<Vec<Val>>,
     statement: impl Fn(&str) -> String,
 ) -> Result<()> {
-    let per = (PARAMS_PER_STATEMENT / columns.len()).max(1);
-    for chunk in rows.chunks(per) {
-        let sql = statement(&placeholders(chunk.len(), columns.len()));
-        let params: Vec<Val> = chunk.iter().flatten().cloned().collect();
-        db.execute(&sql, &params)?;
-    }
-    Ok(())
+    db.execute_rows(columns.len(), rows, &statement)
 }
 
 /// A row of a back end's result, read cell by cell (NULL reads as empty / zero).
@@ -825,7 +838,7 @@ fn read_row(cells: &impl Cells, kinds: &[Kind]) -> Result<Vec<Val>> {
 }
 
 /// `($1, $2), ($3, $4)` for 2 rows of 2 columns.
-fn placeholders(rows: usize, columns: usize) -> String {
+pub(crate) fn placeholders(rows: usize, columns: usize) -> String {
     let mut out = String::with_capacity(rows * columns * 6);
     for r in 0..rows {
         if r > 0 {
