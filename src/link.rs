@@ -178,8 +178,7 @@ pub fn link_with(records: &[Record], prior: Option<Prior>, decisions: &Decisions
     // Two passes: the first clustering tells whose records a name's count should leave out.
     let first = ValueFrequency::new(records, None);
     let clustering = first_clustering(&scoring, &first);
-    drop(first);
-    let second = ValueFrequency::new(records, Some(clustering.cluster_of.clone()));
+    let second = first.regroup(clustering.cluster_of.clone());
     let (scored, clustering) = score_and_cluster(&scoring, &second);
     Linkage {
         model,

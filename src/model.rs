@@ -44,6 +44,9 @@ pub struct ValueFrequency {
     per_group: Vec<(u32, u32)>,
     groups: Option<Vec<u32>>,
     total: f64,
+    /// Every record's every key (hashed), with the record: what [`ValueFrequency::regroup`]
+    /// counts again.
+    keyed: Vec<(u64, u32)>,
 }
 
 #[derive(Clone, Copy)]
@@ -102,15 +105,25 @@ fn keys(r: &Record) -> Vec<String> {
 impl ValueFrequency {
     /// `groups`: a first clustering of `records` (group number per record), when there is one.
     pub fn new(records: &[Record], groups: Option<Vec<u32>>) -> Self {
-        // (key, group) of every record's every key, sorted: each key's records are one run, and
-        // within it each group's.
-        let mut entries: Vec<(u64, u32)> = records
+        let keyed = records
             .par_iter()
             .enumerate()
-            .flat_map_iter(|(i, r)| {
-                let group = groups.as_ref().map_or(0, |g| g[i]);
-                keys(r).into_iter().map(move |k| (key_hash(&k), group))
-            })
+            .flat_map_iter(|(i, r)| keys(r).into_iter().map(move |k| (key_hash(&k), i as u32)))
+            .collect();
+        Self::count(records.len(), keyed, groups)
+    }
+
+    /// The same records' keys, counted by the groups of a (first) clustering.
+    pub fn regroup(self, groups: Vec<u32>) -> Self {
+        Self::count(self.total as usize, self.keyed, Some(groups))
+    }
+
+    fn count(records: usize, keyed: Vec<(u64, u32)>, groups: Option<Vec<u32>>) -> Self {
+        // (key, group) of every record's every key, sorted: each key's records are one run, and
+        // within it each group's.
+        let mut entries: Vec<(u64, u32)> = keyed
+            .par_iter()
+            .map(|&(key, i)| (key, groups.as_ref().map_or(0, |g| g[i as usize])))
             .collect();
         entries.par_sort_unstable();
         let mut counts = HashMap::new();
@@ -138,10 +151,11 @@ impl ValueFrequency {
             x = end;
         }
         ValueFrequency {
-            total: records.len().max(1) as f64,
+            total: records.max(1) as f64,
             counts,
             per_group,
             groups,
+            keyed,
         }
     }
 

@@ -31,6 +31,20 @@ pub struct RunOutcome {
     pub summary: serde_json::Value,
     /// The job's quality gates, checked against this run (empty when the job sets none).
     pub gates: Vec<GateResult>,
+    /// What the run built on its way, freed with the outcome rather than at the end of the run: a
+    /// caller that ends the process then need not free it at all.
+    _held: Held,
+}
+
+/// The run's working tables (see [`RunOutcome`]).
+struct Held {
+    _snap: Snapshot,
+    _records: Vec<crate::record::Record>,
+    _issues: Vec<Issue>,
+    _linkage: crate::link::Linkage,
+    _survivorship: Survivorship,
+    _rows: Rows,
+    _ids: crate::store::Ids,
 }
 
 impl RunOutcome {
@@ -114,11 +128,8 @@ pub fn run(input: &Path, plan: Plan, options: &RunOptions) -> Result<RunOutcome>
     let stage = Instant::now();
     // Keys and content hashes are what the store knows rows by; a run without a store needs neither.
     let rows = match store {
-        Some(_) => Rows::of(&tables),
-        None => Rows {
-            keys: Vec::new(),
-            hashes: Vec::new(),
-        },
+        Some(_) => Rows::of(&tables, &snap),
+        None => Rows::default(),
     };
     let known = state::reuse(&snap, &tables, &rows);
     let reused: Vec<Vec<bool>> = known
@@ -174,7 +185,7 @@ pub fn run(input: &Path, plan: Plan, options: &RunOptions) -> Result<RunOutcome>
         .and_then(|m| serde_json::from_str(m).ok());
     let prior = model.map(|model| Prior {
         model,
-        pairs: state::prior_pairs(&snap, &tables, &records, &rows, &fresh),
+        pairs: state::prior_pairs(&snap, &records, &rows, &fresh),
         fresh: &fresh,
     });
     let rescored = prior.is_none();
@@ -189,16 +200,7 @@ pub fn run(input: &Path, plan: Plan, options: &RunOptions) -> Result<RunOutcome>
     let link_mib = memory::peak_rss_mib();
     let ids = match store {
         Some(_) => {
-            let previous: Vec<Option<&str>> = records
-                .iter()
-                .map(|r| {
-                    let key = (
-                        tables[r.source].name.clone(),
-                        rows.keys[r.source][r.row].clone(),
-                    );
-                    snap.records.get(&key).map(|s| s.golden_id.as_str())
-                })
-                .collect();
+            let previous = state::previous_ids(&snap, &records, &rows);
             let active = snap
                 .golden
                 .values()
@@ -469,15 +471,21 @@ pub fn run(input: &Path, plan: Plan, options: &RunOptions) -> Result<RunOutcome>
         store.save(change)?;
     }
     progress::done();
-    // A million records and their golden records take a noticeable part of a second to free:
-    // a thread of its own frees them while the caller goes on.
-    std::thread::spawn(move || drop((records, issues, linkage, survivorship)));
     Ok(RunOutcome {
         out: options.out.clone(),
         tables,
         failed,
         summary,
         gates,
+        _held: Held {
+            _snap: snap,
+            _records: records,
+            _issues: issues,
+            _linkage: linkage,
+            _survivorship: survivorship,
+            _rows: rows,
+            _ids: ids,
+        },
     })
 }
 

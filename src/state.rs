@@ -11,7 +11,7 @@
 //! model), and a cluster that holds the very same unchanged records as a stored golden record
 //! takes that golden record, its lineage and its conflicts over instead of deciding them again.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use anyhow::{bail, Context, Result};
 use rayon::prelude::*;
@@ -23,8 +23,8 @@ use crate::link::ScoredPair;
 use crate::normalize::record::Known;
 use crate::record::{Issue, Record, SourceTable};
 use crate::store::{
-    check_decision, content_hash, split_record, store_keys, Change, GoldenState, IdChange,
-    IdChangeKind, Ids, IssueKey, Snapshot, StoredPair, StoredRecord, StoredSurvival,
+    check_decision, columns_hash, row_hash, split_record, store_keys, Change, GoldenState,
+    IdChange, IdChangeKind, Ids, IssueKey, Snapshot, StoredPair, StoredRecord, StoredSurvival,
 };
 use crate::survive::{self, trust::Trust, Decided, Field, Survivorship};
 
@@ -42,16 +42,28 @@ pub fn forms_version() -> String {
 }
 
 /// The store's view of this run's rows, per source and row.
+#[derive(Default)]
 pub struct Rows {
     pub keys: Vec<Vec<String>>,
     pub hashes: Vec<Vec<String>>,
+    /// Where the row's stored record is in the snapshot's records, when it has one.
+    pub stored: Vec<Vec<Option<u32>>>,
 }
 
 impl Rows {
-    pub fn of(tables: &[SourceTable]) -> Rows {
-        let keys = tables
+    pub fn of(tables: &[SourceTable], snap: &Snapshot) -> Rows {
+        let keys: Vec<Vec<String>> = tables
             .iter()
             .map(|t| store_keys(t.records.iter().map(|r| r.key.as_str())))
+            .collect();
+        let stored = tables
+            .iter()
+            .zip(&keys)
+            .map(|(t, keys)| {
+                keys.par_iter()
+                    .map(|k| snap.find(&t.name, k).map(|i| i as u32))
+                    .collect()
+            })
             .collect();
         let hashes = tables
             .iter()
@@ -61,13 +73,23 @@ impl Rows {
                     .iter()
                     .map(|c| format!("{}:{:?}", c.name, c.field))
                     .collect();
+                let columns = columns_hash(&columns);
                 t.records
                     .par_iter()
-                    .map(|r| content_hash(&columns, &r.key, &r.values))
+                    .map(|r| row_hash(&columns, &r.key, &r.values))
                     .collect()
             })
             .collect();
-        Rows { keys, hashes }
+        Rows {
+            keys,
+            hashes,
+            stored,
+        }
+    }
+
+    /// The stored record of a row.
+    fn stored<'s>(&self, snap: &'s Snapshot, r: &Record) -> Option<&'s StoredRecord> {
+        self.stored[r.source][r.row].map(|i| &snap.records[i as usize])
     }
 
     fn id(&self, tables: &[SourceTable], r: &Record) -> (String, String) {
@@ -120,9 +142,7 @@ pub fn reuse(snap: &Snapshot, tables: &[SourceTable], rows: &Rows) -> Vec<Vec<Kn
                     if !usable {
                         return None;
                     }
-                    let stored = snap
-                        .records
-                        .get(&(t.name.clone(), rows.keys[s][row].clone()))?;
+                    let stored = &snap.records[rows.stored[s][row]? as usize];
                     if stored.hash != rows.hashes[s][row] {
                         return None;
                     }
@@ -148,33 +168,41 @@ pub fn reuse(snap: &Snapshot, tables: &[SourceTable], rows: &Rows) -> Vec<Vec<Kn
         .collect()
 }
 
+/// Each record's golden id in the last run, when it was stored.
+pub fn previous_ids<'s>(
+    snap: &'s Snapshot,
+    records: &[Record],
+    rows: &Rows,
+) -> Vec<Option<&'s str>> {
+    records
+        .iter()
+        .map(|r| rows.stored(snap, r).map(|s| s.golden_id.as_str()))
+        .collect()
+}
+
 /// The pairs the last run scored between records unchanged since, as this run's indexes.
 pub fn prior_pairs(
     snap: &Snapshot,
-    tables: &[SourceTable],
     records: &[Record],
     rows: &Rows,
     fresh: &[bool],
 ) -> Vec<ScoredPair> {
-    let index: HashMap<(&str, &str), u32> = records
-        .iter()
-        .enumerate()
-        .filter(|(i, _)| !fresh[*i])
-        .map(|(i, r)| {
-            (
-                (
-                    tables[r.source].name.as_str(),
-                    rows.keys[r.source][r.row].as_str(),
-                ),
-                i as u32,
-            )
-        })
-        .collect();
+    // This run's record of each stored record, when unchanged.
+    let mut index = vec![u32::MAX; snap.records.len()];
+    for (i, r) in records.iter().enumerate().filter(|(i, _)| !fresh[*i]) {
+        if let Some(at) = rows.stored[r.source][r.row] {
+            index[at as usize] = i as u32;
+        }
+    }
+    let of = |(source, key): &(String, String)| {
+        let i = index[snap.find(source, key)?];
+        (i != u32::MAX).then_some(i)
+    };
     snap.pairs
         .par_iter()
         .filter_map(|p| {
-            let a = *index.get(&(p.left.0.as_str(), p.left.1.as_str()))?;
-            let b = *index.get(&(p.right.0.as_str(), p.right.1.as_str()))?;
+            let a = of(&p.left)?;
+            let b = of(&p.right)?;
             let field_weights: [Option<f64>; FIELDS] =
                 postcard::from_bytes(&p.field_weights).ok()?;
             Some(ScoredPair {
@@ -470,13 +498,16 @@ pub fn settle(f: RunFacts) -> Result<Settled> {
         ..Default::default()
     };
     // Records: new, changed, unchanged, deleted (or quarantined now).
-    let mut present: HashSet<(&str, &str)> = HashSet::with_capacity(f.records.len());
+    let mut present = vec![false; snap.records.len()];
     let (mut new, mut changed, mut unchanged) = (0usize, 0usize, 0usize);
     for (i, r) in f.records.iter().enumerate() {
-        let id = f.rows.id(f.tables, r);
+        let id = || f.rows.id(f.tables, r);
         let golden = &f.ids.of_cluster[f.cluster_of[i] as usize];
         let hash = &f.rows.hashes[r.source][r.row];
-        let stored = snap.records.get(&id);
+        if let Some(at) = f.rows.stored[r.source][r.row] {
+            present[at as usize] = true;
+        }
+        let stored = f.rows.stored(snap, r);
         let what = match stored {
             None => Some("new_record"),
             Some(s) if &s.hash != hash => Some("changed_record"),
@@ -488,30 +519,27 @@ pub fn settle(f: RunFacts) -> Result<Settled> {
             None => unchanged += 1,
         }
         if let (Some(w), false) = (what, first) {
-            diff.push(diff_row(w, golden, "", &id));
+            diff.push(diff_row(w, golden, "", &id()));
         }
         let moved = stored.is_none_or(|s| &s.hash != hash || &s.golden_id != golden);
         if moved || f.fresh[i] {
+            let (source, key) = id();
             let data = match (stored.filter(|_| !f.fresh[i]), &f.encoded[i]) {
                 (Some(s), _) => s.data.clone(),
                 (None, Some(data)) => data.clone(),
-                (None, None) => bail!("record {} {} has no stored form", id.0, id.1),
+                (None, None) => bail!("record {source} {key} has no stored form"),
             };
             change.records_upsert.push(StoredRecord {
-                source: id.0.clone(),
-                key: id.1.clone(),
+                source,
+                key,
                 hash: hash.clone(),
                 golden_id: golden.clone(),
                 data,
             });
         }
         if f.fresh[i] {
-            change.pairs_drop.push(id);
+            change.pairs_drop.push(id());
         }
-        present.insert((
-            f.tables[r.source].name.as_str(),
-            f.rows.keys[r.source][r.row].as_str(),
-        ));
     }
     let quarantined: BTreeSet<(String, String)> = f
         .tables
@@ -522,12 +550,14 @@ pub fn settle(f: RunFacts) -> Result<Settled> {
                 .map(|q| (t.name.clone(), q.key.clone()))
         })
         .collect();
-    let mut gone: Vec<&StoredRecord> = snap
+    // In the order of source and key, as the snapshot's records are.
+    let gone: Vec<&StoredRecord> = snap
         .records
-        .values()
-        .filter(|s| !present.contains(&(s.source.as_str(), s.key.as_str())))
+        .iter()
+        .zip(&present)
+        .filter(|(_, present)| !**present)
+        .map(|(s, _)| s)
         .collect();
-    gone.sort_by(|a, b| (&a.source, &a.key).cmp(&(&b.source, &b.key)));
     for s in &gone {
         let id = (s.source.clone(), s.key.clone());
         let what = if quarantined.contains(&id) {

@@ -63,15 +63,19 @@ pub fn assign_ids(
     active: &BTreeSet<String>,
     next: u64,
 ) -> Ids {
-    // (cluster, old id) → records in common.
-    let mut shared: BTreeMap<(u32, &str), usize> = BTreeMap::new();
-    for (c, old) in cluster_of.iter().zip(previous) {
-        if let Some(old) = old.filter(|o| active.contains(*o)) {
-            *shared.entry((*c, old)).or_default() += 1;
-        }
-    }
-    let mut claims: Vec<(usize, &str, u32)> =
-        shared.iter().map(|(&(c, o), &n)| (n, o, c)).collect();
+    // (cluster, old id) → records in common, in that order: each run of a sorted list is one.
+    let mut held: Vec<(u32, &str)> = cluster_of
+        .iter()
+        .zip(previous)
+        .filter_map(|(&c, old)| old.map(|o| (c, o)))
+        .collect();
+    held.sort_unstable();
+    let shared: Vec<((u32, &str), usize)> = held
+        .chunk_by(|a, b| a == b)
+        .filter(|run| active.contains(run[0].1))
+        .map(|run| (run[0], run.len()))
+        .collect();
+    let mut claims: Vec<(usize, &str, u32)> = shared.iter().map(|&((c, o), n)| (n, o, c)).collect();
     claims.sort_by(|x, y| y.0.cmp(&x.0).then(x.1.cmp(y.1)).then(x.2.cmp(&y.2)));
     let mut of_cluster: Vec<Option<String>> = vec![None; clusters];
     let mut taken: BTreeSet<&str> = BTreeSet::new();
@@ -98,7 +102,7 @@ pub fn assign_ids(
     for &(n, old, c) in &claims {
         went.entry(old).or_default().push((n, c));
     }
-    let claimed: BTreeSet<u32> = shared.keys().map(|&(c, _)| c).collect();
+    let claimed: BTreeSet<u32> = shared.iter().map(|&((c, _), _)| c).collect();
     let new_clusters: BTreeSet<u32> = (0..clusters as u32)
         .filter(|c| !claimed.contains(c))
         .collect();

@@ -15,6 +15,7 @@ mod postgres;
 mod sqlite;
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::path::PathBuf;
 
 use anyhow::{bail, Context, Result};
@@ -136,6 +137,25 @@ pub enum Kind {
 pub trait Db: Send {
     fn execute(&mut self, sql: &str, params: &[Val]) -> Result<()>;
     fn query(&mut self, sql: &str, params: &[Val], kinds: &[Kind]) -> Result<Vec<Vec<Val>>>;
+    /// Run `statement(placeholders)` over `rows` of `columns` values each: by default as many
+    /// rows a statement as the parameters allow.
+    fn execute_rows(
+        &mut self,
+        columns: usize,
+        rows: Vec<Vec<Val>>,
+        statement: &dyn Fn(&str) -> String,
+    ) -> Result<()> {
+        let per = (PARAMS_PER_STATEMENT / columns).max(1);
+        let mut rows = rows.into_iter();
+        loop {
+            let params: Vec<Val> = rows.by_ref().take(per).flatten().collect();
+            if params.is_empty() {
+                return Ok(());
+            }
+            let sql = statement(&placeholders(params.len() / columns, columns));
+            self.execute(&sql, &params)?;
+        }
+    }
     /// Start the run's transaction, waiting for any other run on the same store to finish.
     fn begin(&mut self) -> Result<()>;
     fn commit(&mut self) -> Result<()>;
@@ -223,13 +243,76 @@ pub struct Snapshot {
     pub model: Option<String>,
     /// The source trust the last full run learned, as JSON (`state::FrozenTrust`).
     pub trust: Option<String>,
-    pub records: HashMap<(String, String), StoredRecord>,
+    /// Sorted by source and key (see [`Snapshot::find`]).
+    pub records: Vec<StoredRecord>,
+    /// [`record_hash`] → position in `records`.
+    index: HashMap<u64, u32, BuildHasherDefault<Spread>>,
     pub golden: HashMap<String, GoldenState>,
     pub pairs: Vec<StoredPair>,
     pub issues: HashMap<IssueKey, String>,
     pub decisions: Vec<StoredDecision>,
     /// By golden id.
     pub survived: HashMap<String, StoredSurvival>,
+}
+
+impl Snapshot {
+    /// The position in `records` of the stored record of `source` and `key`.
+    pub fn find(&self, source: &str, key: &str) -> Option<usize> {
+        let at = *self.index.get(&record_hash(source, key))? as usize;
+        let r = &self.records[at];
+        if r.source == source && r.key == key {
+            return Some(at);
+        }
+        // Two names with one hash: the index holds one of them.
+        self.records
+            .binary_search_by(|r| (r.source.as_str(), r.key.as_str()).cmp(&(source, key)))
+            .ok()
+    }
+
+    /// Sort the records and index them (see [`Snapshot::find`]).
+    fn index_records(&mut self) {
+        // Byte order, whatever order (or collation) the back end returns them in.
+        self.records
+            .sort_unstable_by(|a, b| (&a.source, &a.key).cmp(&(&b.source, &b.key)));
+        self.index = self
+            .records
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (record_hash(&r.source, &r.key), i as u32))
+            .collect();
+    }
+}
+
+/// A 64-bit hash of a record's source and key (FNV-1a, then mixed): only ever an index, checked
+/// against the record it points to.
+fn record_hash(source: &str, key: &str) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in source.bytes().chain([0xff]).chain(key.bytes()) {
+        h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+    }
+    h ^= h >> 33;
+    h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
+    h ^ (h >> 33)
+}
+
+/// A hasher for keys that are hashes already.
+#[derive(Default)]
+struct Spread(u64);
+
+impl Hasher for Spread {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(b);
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
 }
 
 /// What one run writes, all in its one transaction.
@@ -344,16 +427,16 @@ impl Store {
             .map(|mut row| {
                 let data = row.pop().map(Val::into_bytes).unwrap_or_default();
                 let [source, key, hash, golden_id] = texts(row);
-                let r = StoredRecord {
+                StoredRecord {
                     source,
                     key,
                     hash,
                     golden_id,
                     data,
-                };
-                ((r.source.clone(), r.key.clone()), r)
+                }
             })
             .collect();
+        snap.index_records();
         snap.golden = self
             .rows(
                 "SELECT golden_id, status, successor FROM golden",
@@ -720,20 +803,14 @@ fn delete_rows(db: &mut dyn Db, table: &str, columns: &[&str], rows: Vec<Vec<Val
     })
 }
 
-/// Run `statement(placeholders)` over `rows`, as many rows a statement as the parameters allow.
+/// Run `statement(placeholders)` over `rows` (see [`Db::execute_rows`]).
 fn in_chunks(
     db: &mut dyn Db,
     columns: &[&str],
     rows: Vec<Vec<Val>>,
     statement: impl Fn(&str) -> String,
 ) -> Result<()> {
-    let per = (PARAMS_PER_STATEMENT / columns.len()).max(1);
-    for chunk in rows.chunks(per) {
-        let sql = statement(&placeholders(chunk.len(), columns.len()));
-        let params: Vec<Val> = chunk.iter().flatten().cloned().collect();
-        db.execute(&sql, &params)?;
-    }
-    Ok(())
+    db.execute_rows(columns.len(), rows, &statement)
 }
 
 /// A row of a back end's result, read cell by cell (NULL reads as empty / zero).
@@ -761,7 +838,7 @@ fn read_row(cells: &impl Cells, kinds: &[Kind]) -> Result<Vec<Val>> {
 }
 
 /// `($1, $2), ($3, $4)` for 2 rows of 2 columns.
-fn placeholders(rows: usize, columns: usize) -> String {
+pub(crate) fn placeholders(rows: usize, columns: usize) -> String {
     let mut out = String::with_capacity(rows * columns * 6);
     for r in 0..rows {
         if r > 0 {
@@ -783,12 +860,23 @@ fn placeholders(rows: usize, columns: usize) -> String {
 /// The content hash of a row: its source's columns (name and mapped field), its key and values.
 /// A row whose hash is unchanged since the last run is not normalized, blocked or compared again.
 pub fn content_hash(columns: &[String], key: &str, values: &[impl AsRef<str>]) -> String {
+    row_hash(&columns_hash(columns), key, values)
+}
+
+/// The part of [`content_hash`] that every row of a source shares: its columns.
+pub fn columns_hash(columns: &[String]) -> blake3::Hasher {
     let mut h = blake3::Hasher::new();
     for c in columns {
         h.update(c.as_bytes());
         h.update(&[0x1f]);
     }
     h.update(&[0x1e]);
+    h
+}
+
+/// [`content_hash`] of a row, its source's columns hashed once (see [`columns_hash`]).
+pub fn row_hash(columns: &blake3::Hasher, key: &str, values: &[impl AsRef<str>]) -> String {
+    let mut h = columns.clone();
     h.update(key.as_bytes());
     for v in values {
         h.update(&[0x1f]);

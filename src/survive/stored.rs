@@ -5,34 +5,39 @@
 //! Records are named by their position among the cluster's members (which are in file order), so
 //! the form does not depend on where the records sit among a run's records.
 
+use std::borrow::Cow;
+
 use serde::{Deserialize, Serialize};
 
 use super::{golden_id, Conflict, Decided, Field, GoldenRecord, Survivor};
 use crate::record::{Party, Text};
 
+/// Texts are borrowed: from the golden record when encoding, from the stored bytes when decoding.
 #[derive(Serialize, Deserialize)]
-struct Stored {
+struct Stored<'a> {
     party: Party,
     /// One per field, in the order of [`Field::ALL`].
-    values: Vec<StoredValue>,
-    conflicts: Vec<StoredConflict>,
+    #[serde(borrow)]
+    values: Vec<StoredValue<'a>>,
+    #[serde(borrow)]
+    conflicts: Vec<StoredConflict<'a>>,
 }
 
 #[derive(Serialize, Deserialize)]
-struct StoredValue {
-    value: Text,
+struct StoredValue<'a> {
+    value: &'a str,
     record: Option<u32>,
-    rule: String,
+    rule: &'a str,
 }
 
 #[derive(Serialize, Deserialize)]
-struct StoredConflict {
+struct StoredConflict<'a> {
     /// Index into [`Field::ALL`].
     field: u8,
-    value: Text,
+    value: &'a str,
     chosen: bool,
     records: Vec<u32>,
-    reason: String,
+    reason: &'a str,
 }
 
 /// The stored form of `golden` and its `conflicts`; None when a value names a record outside the
@@ -44,12 +49,12 @@ pub fn encode(golden: &GoldenRecord, conflicts: &[Conflict]) -> Option<Vec<u8>> 
         .map(|f| {
             let s = golden.get(*f);
             Some(StoredValue {
-                value: s.value.clone(),
+                value: &s.value,
                 record: match s.record {
                     Some(i) => Some(position(i)?),
                     None => None,
                 },
-                rule: s.rule.to_string(),
+                rule: &s.rule,
             })
         })
         .collect::<Option<Vec<_>>>()?;
@@ -58,14 +63,14 @@ pub fn encode(golden: &GoldenRecord, conflicts: &[Conflict]) -> Option<Vec<u8>> 
         .map(|c| {
             Some(StoredConflict {
                 field: Field::ALL.iter().position(|f| *f == c.field)? as u8,
-                value: c.value.clone(),
+                value: &c.value,
                 chosen: c.chosen,
                 records: c
                     .records
                     .iter()
                     .map(|&i| position(i))
                     .collect::<Option<_>>()?,
-                reason: c.reason.to_string(),
+                reason: &c.reason,
             })
         })
         .collect::<Option<Vec<_>>>()?;
@@ -89,13 +94,20 @@ pub fn decode(data: &[u8], c: usize, members: &[usize]) -> Option<Decided> {
         .values
         .into_iter()
         .map(|v| {
+            let record = match v.record {
+                Some(p) => Some(record(p)?),
+                None => None,
+            };
+            // A field without a value is not kept (see `GoldenRecord::new`): nothing to copy.
+            let (value, rule) = if v.value.is_empty() {
+                (Text::new(), Cow::Borrowed(""))
+            } else {
+                (v.value.into(), Cow::Owned(v.rule.to_string()))
+            };
             Some(Survivor {
-                value: v.value,
-                record: match v.record {
-                    Some(p) => Some(record(p)?),
-                    None => None,
-                },
-                rule: v.rule.into(),
+                value,
+                record,
+                rule,
             })
         })
         .collect::<Option<Vec<_>>>()?;
@@ -106,10 +118,10 @@ pub fn decode(data: &[u8], c: usize, members: &[usize]) -> Option<Decided> {
             Some(Conflict {
                 golden: c,
                 field: *Field::ALL.get(k.field as usize)?,
-                value: k.value,
+                value: k.value.into(),
                 chosen: k.chosen,
                 records: k.records.into_iter().map(record).collect::<Option<_>>()?,
-                reason: k.reason.into(),
+                reason: Cow::Owned(k.reason.to_string()),
             })
         })
         .collect::<Option<Vec<_>>>()?;
