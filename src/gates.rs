@@ -169,7 +169,7 @@ pub fn check(gates: &Gates, facts: &RunFacts) -> Vec<GateResult> {
         if i.severity == "error" {
             error_rows.insert(row);
         }
-        if gates.max_error_rate_by_kind.contains_key(&i.kind) {
+        if gates.max_error_rate_by_kind.contains_key(i.kind.as_str()) {
             rows_by_kind.entry(i.kind.as_str()).or_default().insert(row);
         }
     }

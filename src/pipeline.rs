@@ -16,12 +16,13 @@ use crate::memory;
 use crate::model::Model;
 use crate::normalize::record::{normalize_rows, Normalized, Rules};
 use crate::progress;
-use crate::record::{Issue, SourceTable};
+use crate::record::{Issue, SourceTable, Text};
 use crate::report;
 use crate::state::{self, Decision, DecisionOutcome, Rows};
 use crate::store::{assign_ids, Snapshot, Store, Target};
 use crate::survive::{golden_id, learn_trust, members_of, survive_with, Field, Survivorship};
 use crate::validate::{cross_record_issues, Written};
+use ecow::eco_format;
 
 /// What the caller needs to report and to choose the exit status.
 pub struct RunOutcome {
@@ -558,23 +559,24 @@ fn source_summary(t: &SourceTable) -> serde_json::Value {
 fn ingest_issues(tables: &[SourceTable]) -> Vec<Issue> {
     let mut issues = Vec::new();
     for t in tables {
+        let source: Text = t.name.as_str().into();
         issues.extend(t.quarantined.iter().map(|q| Issue {
-            source: t.name.clone(),
-            key: q.key.clone(),
+            source: source.clone(),
+            key: q.key.as_str().into(),
             field: "*".into(),
             kind: "malformed_row".into(),
             severity: "error",
-            value: q.raw.clone(),
-            message: format!("{} ({})", q.reason, q.position),
+            value: q.raw.as_str().into(),
+            message: eco_format!("{} ({})", q.reason, q.position),
         }));
         issues.extend(t.notes.iter().map(|n| Issue {
-            source: t.name.clone(),
-            key: n.key.clone(),
-            field: n.field.clone(),
-            kind: n.kind.clone(),
+            source: source.clone(),
+            key: n.key.as_str().into(),
+            field: n.field.as_str().into(),
+            kind: n.kind.as_str().into(),
             severity: "warning",
-            value: String::new(),
-            message: n.message.clone(),
+            value: Text::new(),
+            message: n.message.as_str().into(),
         }));
     }
     issues

@@ -92,13 +92,13 @@ pub const ISSUE_KINDS: &[&str] = &[
 /// One row of `issues.csv`.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Issue {
-    pub source: String,
-    pub key: String,
-    pub field: String,
-    pub kind: String,
+    pub source: Text,
+    pub key: Text,
+    pub field: Text,
+    pub kind: Text,
     pub severity: &'static str,
-    pub value: String,
-    pub message: String,
+    pub value: Text,
+    pub message: Text,
 }
 
 /// Something the reader noticed about a record it kept (e.g. a line decoded with a fallback

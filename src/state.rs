@@ -21,7 +21,7 @@ use crate::cluster::Decisions;
 use crate::compare::FIELDS;
 use crate::link::ScoredPair;
 use crate::normalize::record::Known;
-use crate::record::{Issue, Record, SourceTable};
+use crate::record::{Issue, Record, SourceTable, Text};
 use crate::store::{
     check_decision, columns_hash, row_hash, split_record, store_keys, Change, GoldenState,
     IdChange, IdChangeKind, Ids, IssueKey, Snapshot, StoredPair, StoredRecord, StoredSurvival,
@@ -102,11 +102,11 @@ impl Rows {
 
 #[derive(Serialize, Deserialize)]
 struct StoredIssue {
-    field: String,
-    kind: String,
+    field: Text,
+    kind: Text,
     severity: String,
-    value: String,
-    message: String,
+    value: Text,
+    message: Text,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -136,6 +136,7 @@ pub fn reuse(snap: &Snapshot, tables: &[SourceTable], rows: &Rows) -> Vec<Vec<Kn
         .iter()
         .enumerate()
         .map(|(s, t)| {
+            let source: Text = t.name.as_str().into();
             (0..t.records.len())
                 .into_par_iter()
                 .map(|row| {
@@ -152,8 +153,8 @@ pub fn reuse(snap: &Snapshot, tables: &[SourceTable], rows: &Rows) -> Vec<Vec<Kn
                         .issues
                         .into_iter()
                         .map(|i| Issue {
-                            source: t.name.clone(),
-                            key: key.clone(),
+                            source: source.clone(),
+                            key: key.as_str().into(),
                             field: i.field,
                             kind: i.kind,
                             severity: severity(&i.severity),
@@ -647,10 +648,10 @@ pub fn settle(f: RunFacts) -> Result<Settled> {
     for i in f.issues {
         now.insert(
             (
-                i.source.clone(),
-                i.key.clone(),
-                i.field.clone(),
-                i.kind.clone(),
+                i.source.to_string(),
+                i.key.to_string(),
+                i.field.to_string(),
+                i.kind.to_string(),
             ),
             i.severity.to_string(),
         );

@@ -87,13 +87,13 @@ pub fn cross_record_issues(
                 .map(|(c, v)| (table.columns[*c].name.clone(), v.clone()))
         };
         let issue = |field: String, kind: &str, value: String, message: String| Issue {
-            source: table.name.clone(),
-            key: raw.key.clone(),
-            field,
-            kind: kind.to_string(),
+            source: table.name.as_str().into(),
+            key: raw.key.as_str().into(),
+            field: field.into(),
+            kind: kind.into(),
             severity: "warning",
-            value,
-            message,
+            value: value.into(),
+            message: message.into(),
         };
         if let Some((name, v)) = column(gender) {
             if info.sex_conflicts(&v) {

@@ -14,7 +14,7 @@ use super::{
     address, amount, company, date, email, id_card, industry, name, phone, placeholder, text, uscc,
 };
 use crate::ingest::mapping::Field;
-use crate::record::{Issue, Party, RawRecord, Record, SourceTable};
+use crate::record::{Issue, Party, RawRecord, Record, SourceTable, Text};
 
 /// Kinds reported as warnings: the value is usable, but a steward should look.
 const WARNING_KINDS: &[&str] = &[
@@ -60,6 +60,7 @@ pub fn normalize_rows(
     known: Vec<Known>,
 ) -> Normalized {
     let required = required_columns(table, rules);
+    let name: Text = table.name.as_str().into();
     // Records and their issues are collected side by side: a run holds millions of records, and a
     // list of (record, issues) tuples moved into a list of records would hold each twice.
     let (records, found): (Vec<Record>, Vec<Vec<Issue>>) = table
@@ -76,6 +77,7 @@ pub fn normalize_rows(
             }
             let mut ctx = Row {
                 table,
+                source: &name,
                 raw,
                 issues: Vec::new(),
             };
@@ -127,6 +129,8 @@ fn required_columns(table: &SourceTable, rules: &Rules) -> Vec<usize> {
 
 struct Row<'a> {
     table: &'a SourceTable,
+    /// The table's name, shared by the issues of its rows.
+    source: &'a Text,
     raw: &'a RawRecord,
     issues: Vec<Issue>,
 }
@@ -270,7 +274,7 @@ impl<'a> Row<'a> {
         value: &str,
         message: impl Into<String>,
     ) {
-        let field = column.map_or("*".to_string(), |c| self.table.columns[c].name.clone());
+        let field: Text = column.map_or("*".into(), |c| self.table.columns[c].name.as_str().into());
         if self
             .issues
             .iter()
@@ -279,17 +283,17 @@ impl<'a> Row<'a> {
             return;
         }
         self.issues.push(Issue {
-            source: self.table.name.clone(),
-            key: self.raw.key.clone(),
+            source: self.source.clone(),
+            key: self.raw.key.as_str().into(),
             field,
-            kind: kind.to_string(),
+            kind: kind.into(),
             severity: if WARNING_KINDS.contains(&kind) {
                 "warning"
             } else {
                 "error"
             },
-            value: value.to_string(),
-            message: message.into(),
+            value: value.into(),
+            message: message.into().into(),
         });
     }
 
