@@ -287,8 +287,8 @@ mod tests {
             field: "f".into(),
             kind: kind.into(),
             severity,
-            value: String::new(),
-            message: String::new(),
+            value: Default::default(),
+            message: Default::default(),
         }
     }
 
