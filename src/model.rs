@@ -68,19 +68,34 @@ pub(crate) fn key_hash(key: &str) -> u64 {
 /// Per-field u overrides for one pair (`None`: the model's own u).
 pub type FieldU = [Option<f64>; FIELDS];
 
-fn sound_key(r: &Record) -> Option<String> {
+/// The hash of a key written as its `parts` joined by `|` (`n|zhang wei`), without writing it:
+/// keys are made for every record and again for every scored pair.
+fn parts_hash(parts: &[&str]) -> u64 {
+    use std::hash::Hasher;
+    let mut h = std::hash::DefaultHasher::new();
+    for (i, p) in parts.iter().enumerate() {
+        if i > 0 {
+            h.write_u8(b'|');
+        }
+        h.write(p.as_bytes());
+    }
+    h.write_u8(0xff);
+    h.finish()
+}
+
+fn sound_key(r: &Record) -> Option<u64> {
     if !r.company_core.is_empty() {
-        Some(format!("c|{}", r.company_core))
+        Some(parts_hash(&["c", &r.company_core]))
     } else if !r.name_pinyin.is_empty() {
-        Some(format!("p|{}", fuzzy_pinyin(&r.name_pinyin)))
+        Some(parts_hash(&["p", &fuzzy_pinyin(&r.name_pinyin)]))
     } else {
         None
     }
 }
 
-fn address_key(r: &Record) -> Option<String> {
+fn address_key(r: &Record) -> Option<u64> {
     (!r.address_detail.is_empty())
-        .then(|| format!("a|{}|{}|{}", r.city, r.district, r.address_detail))
+        .then(|| parts_hash(&["a", &r.city, &r.district, &r.address_detail]))
 }
 
 fn mobiles(r: &Record) -> impl Iterator<Item = &Text> {
@@ -88,16 +103,16 @@ fn mobiles(r: &Record) -> impl Iterator<Item = &Text> {
 }
 
 /// Every key a record is counted under.
-fn keys(r: &Record) -> Vec<String> {
+fn keys(r: &Record) -> Vec<u64> {
     let mut k = Vec::new();
     if !r.name_key.is_empty() {
-        k.push(format!("n|{}", r.name_key));
+        k.push(parts_hash(&["n", &r.name_key]));
         k.extend(sound_key(r));
     }
-    k.extend(mobiles(r).map(|m| format!("m|{m}")));
-    k.extend(r.emails.iter().map(|e| format!("e|{e}")));
+    k.extend(mobiles(r).map(|m| parts_hash(&["m", m])));
+    k.extend(r.emails.iter().map(|e| parts_hash(&["e", e])));
     k.extend(address_key(r));
-    k.sort();
+    k.sort_unstable();
     k.dedup();
     k
 }
@@ -108,7 +123,7 @@ impl ValueFrequency {
         let keyed = records
             .par_iter()
             .enumerate()
-            .flat_map_iter(|(i, r)| keys(r).into_iter().map(move |k| (key_hash(&k), i as u32)))
+            .flat_map_iter(|(i, r)| keys(r).into_iter().map(move |k| (k, i as u32)))
             .collect();
         Self::count(records.len(), keyed, groups)
     }
@@ -159,8 +174,8 @@ impl ValueFrequency {
         }
     }
 
-    fn u_of(&self, key: &str, a: usize, b: usize) -> Option<f64> {
-        let count = *self.counts.get(&key_hash(key))?;
+    fn u_of(&self, key: u64, a: usize, b: usize) -> Option<f64> {
+        let count = *self.counts.get(&key)?;
         let own = match &self.groups {
             Some(g) => {
                 let range = count.start as usize..(count.start + count.len) as usize;
@@ -187,20 +202,20 @@ impl ValueFrequency {
         let (x, y) = (&records[a], &records[b]);
         let mut out = [None; FIELDS];
         out[NAME] = match v[NAME] {
-            Some(5) => self.u_of(&format!("n|{}", x.name_key), a, b),
-            Some(4) => sound_key(x).and_then(|k| self.u_of(&k, a, b)),
+            Some(5) => self.u_of(parts_hash(&["n", &x.name_key]), a, b),
+            Some(4) => sound_key(x).and_then(|k| self.u_of(k, a, b)),
             _ => None,
         };
         if v[MOBILE] == Some(2) {
             let shared = mobiles(x).find(|m| mobiles(y).any(|n| n == *m));
-            out[MOBILE] = shared.and_then(|m| self.u_of(&format!("m|{m}"), a, b));
+            out[MOBILE] = shared.and_then(|m| self.u_of(parts_hash(&["m", m]), a, b));
         }
         if v[ADDRESS] == Some(3) {
-            out[ADDRESS] = address_key(x).and_then(|k| self.u_of(&k, a, b));
+            out[ADDRESS] = address_key(x).and_then(|k| self.u_of(k, a, b));
         }
         if v[EMAIL] == Some(2) {
             let shared = x.emails.iter().find(|e| y.emails.contains(e));
-            out[EMAIL] = shared.and_then(|e| self.u_of(&format!("e|{e}"), a, b));
+            out[EMAIL] = shared.and_then(|e| self.u_of(parts_hash(&["e", e]), a, b));
         }
         out
     }
