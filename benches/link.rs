@@ -12,7 +12,7 @@ use std::hint::black_box;
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use steward::block::{candidate_pairs, default_rules};
 use steward::compare::compare;
-use steward::record::{Party, Record};
+use steward::record::{Fields, Party, Record};
 
 mod common;
 
@@ -51,12 +51,12 @@ const CITIES: [(&str, &str, &str); 6] = [
     ("湖北省", "武汉市", "洪山区"),
 ];
 
-fn person(rng: &mut Lcg) -> Record {
+fn person(rng: &mut Lcg) -> Fields {
     let (s, sp) = SURNAMES[rng.next(SURNAMES.len())];
     let (g, gp) = GIVEN[rng.next(GIVEN.len())];
     let (province, city, district) = CITIES[rng.next(CITIES.len())];
     let name: steward::record::Text = ecow::eco_format!("{s}{g}");
-    Record {
+    Fields {
         party: Some(Party::Person),
         name: name.clone(),
         name_key: name,
@@ -97,10 +97,10 @@ fn records(n: usize) -> Vec<Record> {
             let last = (m.pop().unwrap() as u8 - b'0' + 1) % 10;
             m.push((b'0' + last) as char);
             d.address_detail.push('B');
-            out.push(r);
-            out.push(d);
+            out.push(r.into());
+            out.push(d.into());
         } else {
-            out.push(r);
+            out.push(r.into());
         }
     }
     out

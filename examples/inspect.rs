@@ -23,7 +23,7 @@ fn main() {
     }
     for (x, a) in picked.iter().enumerate() {
         for b in &picked[x + 1..] {
-            println!("{} vs {}: {:?}", a.name, b.name, compare(a, b));
+            println!("{} vs {}: {:?}", a.name(), b.name(), compare(a, b));
         }
     }
 }

@@ -74,42 +74,49 @@ pub fn default_rules() -> Vec<BlockingRule> {
     vec![
         BlockingRule {
             name: "id_number",
-            keys: |r, k| k.extend(r.id_number.iter().cloned()),
+            keys: |r, k| k.extend(r.id_number().map(Text::from)),
             max_block: 50,
             narrow_above: NARROW_ABOVE,
         },
         BlockingRule {
             name: "uscc",
-            keys: |r, k| k.extend(r.uscc.iter().cloned()),
+            keys: |r, k| k.extend(r.uscc().map(Text::from)),
             max_block: 50,
             narrow_above: NARROW_ABOVE,
         },
         BlockingRule {
             name: "mobile",
             keys: |r, k| {
-                k.extend(r.mobiles.iter().cloned());
-                k.extend(r.contact_mobile.iter().cloned());
+                k.extend(r.mobiles().iter().map(Text::from));
+                k.extend(r.contact_mobile().map(Text::from));
             },
             max_block: 50,
             narrow_above: NARROW_ABOVE,
         },
         BlockingRule {
             name: "email",
-            keys: |r, k| k.extend(r.emails.iter().cloned()),
+            keys: |r, k| k.extend(r.emails().iter().map(Text::from)),
             max_block: 50,
             narrow_above: NARROW_ABOVE,
         },
         BlockingRule {
             name: "landline",
-            keys: |r, k| k.extend(r.phones.iter().filter(|p| p.starts_with('0')).cloned()),
+            keys: |r, k| {
+                k.extend(
+                    r.phones()
+                        .iter()
+                        .filter(|p| p.starts_with('0'))
+                        .map(Text::from),
+                )
+            },
             max_block: 50,
             narrow_above: NARROW_ABOVE,
         },
         BlockingRule {
             name: "name",
             keys: |r, k| {
-                if !r.name_key.is_empty() {
-                    k.push(eco_format!("{}|{}", party_tag(r), r.name_key));
+                if !r.name_key().is_empty() {
+                    k.push(eco_format!("{}|{}", party_tag(r), r.name_key()));
                 }
             },
             max_block: 200,
@@ -118,8 +125,8 @@ pub fn default_rules() -> Vec<BlockingRule> {
         BlockingRule {
             name: "name_pinyin",
             keys: |r, k| {
-                if !r.name_pinyin.is_empty() {
-                    k.push(r.name_pinyin.clone());
+                if !r.name_pinyin().is_empty() {
+                    k.push(r.name_pinyin().into());
                 }
             },
             max_block: 200,
@@ -128,8 +135,8 @@ pub fn default_rules() -> Vec<BlockingRule> {
         BlockingRule {
             name: "company_core",
             keys: |r, k| {
-                if !r.company_core.is_empty() && r.party != Some(Party::Person) {
-                    k.push(r.company_core.clone());
+                if !r.company_core().is_empty() && r.party != Some(Party::Person) {
+                    k.push(r.company_core().into());
                 }
             },
             max_block: 100,
@@ -138,12 +145,14 @@ pub fn default_rules() -> Vec<BlockingRule> {
         BlockingRule {
             name: "address",
             keys: |r, k| {
-                if !r.address_detail.is_empty() && (!r.district.is_empty() || !r.city.is_empty()) {
+                if !r.address_detail().is_empty()
+                    && (!r.district().is_empty() || !r.city().is_empty())
+                {
                     k.push(eco_format!(
                         "{}|{}|{}",
-                        r.city,
-                        r.district,
-                        r.address_detail
+                        r.city(),
+                        r.district(),
+                        r.address_detail()
                     ));
                 }
             },
@@ -153,7 +162,7 @@ pub fn default_rules() -> Vec<BlockingRule> {
         BlockingRule {
             name: "id_region_birth",
             keys: |r, k| {
-                for id in r.id_number.iter().chain(&r.id_number_invalid) {
+                for id in r.id_number().into_iter().chain(r.id_number_invalid()) {
                     if id.len() >= 14 {
                         k.push(id[..14].into());
                     }
@@ -164,7 +173,7 @@ pub fn default_rules() -> Vec<BlockingRule> {
         },
         BlockingRule {
             name: "other_id",
-            keys: |r, k| k.extend(r.other_id.iter().cloned()),
+            keys: |r, k| k.extend(r.other_id().map(Text::from)),
             max_block: 50,
             narrow_above: NARROW_ABOVE,
         },
@@ -180,9 +189,9 @@ pub fn default_rules() -> Vec<BlockingRule> {
         BlockingRule {
             name: "identifier_typo",
             keys: |r, k| {
-                k.extend(r.id_number_invalid.iter().cloned());
-                k.extend(r.uscc_invalid.iter().cloned());
-                k.extend(r.mobiles_invalid.iter().cloned());
+                k.extend(r.id_number_invalid().map(Text::from));
+                k.extend(r.uscc_invalid().map(Text::from));
+                k.extend(r.mobiles_invalid().iter().map(Text::from));
             },
             max_block: 30,
             narrow_above: NARROW_ABOVE,
@@ -207,25 +216,25 @@ fn narrowing_keys(r: &Record, keys: &mut Vec<u64>) {
         value.hash(&mut h);
         keys.push(h.finish());
     };
-    if !r.city.is_empty() {
-        put('c', &r.city);
-    } else if !r.province.is_empty() {
-        put('v', &r.province);
+    if !r.city().is_empty() {
+        put('c', r.city());
+    } else if !r.province().is_empty() {
+        put('v', r.province());
     }
     if let Some(d) = r.birth_date {
         put('b', &d.to_string());
     }
     for m in r
-        .mobiles
+        .mobiles()
         .iter()
-        .chain(&r.contact_mobile)
-        .chain(&r.mobiles_invalid)
+        .chain(r.contact_mobile())
+        .chain(r.mobiles_invalid())
     {
         if m.len() >= 7 && m.is_char_boundary(7) {
             put('m', &m[..7]);
         }
     }
-    for id in r.id_number.iter().chain(&r.id_number_invalid) {
+    for id in r.id_number().into_iter().chain(r.id_number_invalid()) {
         if id.len() >= 6 && id.is_char_boundary(6) {
             put('i', &id[..6]);
         }
@@ -234,17 +243,17 @@ fn narrowing_keys(r: &Record, keys: &mut Vec<u64>) {
     // its first and last word together (`jm` for Jessica Middleton): a single letter is shared by
     // a tenth of all people.
     let mut initials = String::new();
-    initials.extend(r.name_key.chars().next());
-    if r.name_pinyin.is_empty() {
-        if let Some((_, last)) = r.name_key.rsplit_once(' ') {
+    initials.extend(r.name_key().chars().next());
+    if r.name_pinyin().is_empty() {
+        if let Some((_, last)) = r.name_key().rsplit_once(' ') {
             initials.extend(last.chars().next());
         }
     }
     if !initials.is_empty() {
         put('n', &initials);
     }
-    if !r.contact_name.is_empty() {
-        put('k', &r.contact_name);
+    if !r.contact_name().is_empty() {
+        put('k', r.contact_name());
     }
 }
 
@@ -418,7 +427,7 @@ mod tests {
     use super::*;
 
     fn rec(name: &str, mobile: &str) -> Record {
-        Record {
+        Record::from(crate::record::Fields {
             party: Some(Party::Person),
             name: name.into(),
             name_key: name.into(),
@@ -428,7 +437,7 @@ mod tests {
                 vec![mobile.into()]
             },
             ..Default::default()
-        }
+        })
     }
 
     #[test]

@@ -59,10 +59,10 @@ impl Facts {
             party: r.party,
             ..Default::default()
         };
-        f.ids.extend(r.id_number.iter().cloned());
-        f.usccs.extend(r.uscc.iter().cloned());
+        f.ids.extend(r.id_number().map(Text::from));
+        f.usccs.extend(r.uscc().map(Text::from));
         if r.party == Some(Party::Company) {
-            f.branches.insert(r.branch.clone());
+            f.branches.insert(r.branch().into());
         }
         f
     }
@@ -198,11 +198,11 @@ mod tests {
     use super::*;
 
     fn person(id: Option<&str>) -> Record {
-        Record {
+        Record::from(crate::record::Fields {
             party: Some(Party::Person),
             id_number: id.map(Into::into),
             ..Default::default()
-        }
+        })
     }
 
     #[test]

@@ -10,7 +10,7 @@ use chrono::Datelike;
 use serde::Serialize;
 
 use crate::normalize::nickname;
-use crate::record::{Party, Record, Text};
+use crate::record::{List, Party, Record};
 
 /// A compared field and the names of its levels, lowest (different) first.
 #[derive(Debug, Serialize)]
@@ -91,27 +91,29 @@ pub fn compare(a: &Record, b: &Record) -> Vector {
     let mut v = [
         name(a, b),
         identifier(
-            &a.id_number,
-            &a.id_number_invalid,
-            &b.id_number,
-            &b.id_number_invalid,
+            a.id_number(),
+            a.id_number_invalid(),
+            b.id_number(),
+            b.id_number_invalid(),
         ),
-        identifier(&a.uscc, &a.uscc_invalid, &b.uscc, &b.uscc_invalid),
+        identifier(a.uscc(), a.uscc_invalid(), b.uscc(), b.uscc_invalid()),
         mobile(a, b),
-        landline(&a.phones, &b.phones),
+        landline(a.phones(), b.phones()),
         email(a, b),
         address(a, b),
         birth_date(a.birth_date, b.birth_date),
         both(a.gender, b.gender).map(|(x, y)| u8::from(x == y)),
-        text_level(&a.employer, &b.employer, 0.85),
+        text_level(a.employer(), b.employer(), 0.85),
         text_level(contact_of(a, b), contact_of(b, a), 0.8),
-        both(a.other_id.as_ref(), b.other_id.as_ref()).map(|(x, y)| {
-            if x == y {
-                2
-            } else {
-                u8::from(one_edit(x, y))
-            }
-        }),
+        both(a.other_id(), b.other_id()).map(
+            |(x, y)| {
+                if x == y {
+                    2
+                } else {
+                    u8::from(one_edit(x, y))
+                }
+            },
+        ),
     ];
     // Fellegi–Sunter adds field weights as if fields were independent. Two pairs of fields are
     // not: a company's contact name and the mobile are one contact person, and a shared landline
@@ -132,14 +134,14 @@ pub fn compare(a: &Record, b: &Record) -> Vector {
 /// record (a name and an organisation, no type) met by a company, the name it gives — on a survey
 /// row without a type, that is the company's contact person or the person of that name.
 fn contact_of<'a>(r: &'a Record, other: &Record) -> &'a str {
-    if r.contact_name.is_empty()
+    if r.contact_name().is_empty()
         && r.party.is_none()
-        && !r.company_core.is_empty()
+        && !r.company_core().is_empty()
         && other.party == Some(Party::Company)
     {
-        &r.name
+        r.name()
     } else {
-        &r.contact_name
+        r.contact_name()
     }
 }
 
@@ -148,34 +150,35 @@ fn both<T>(a: Option<T>, b: Option<T>) -> Option<(T, T)> {
 }
 
 fn name(a: &Record, b: &Record) -> Option<u8> {
-    if a.name_key.is_empty() || b.name_key.is_empty() {
+    if a.name_key().is_empty() || b.name_key().is_empty() {
         return None;
     }
-    if a.name_key == b.name_key {
+    if a.name_key() == b.name_key() {
         return Some(5);
     }
     // An undecided record (a person and an organisation, no type) meets a company by its 字号.
     let company_like = |r: &Record| {
-        r.party == Some(Party::Company) || (r.party.is_none() && !r.company_core.is_empty())
+        r.party == Some(Party::Company) || (r.party.is_none() && !r.company_core().is_empty())
     };
     let companies = company_like(a) && company_like(b);
-    if companies && !a.company_core.is_empty() && a.company_core == b.company_core {
+    if companies && !a.company_core().is_empty() && a.company_core() == b.company_core() {
         return Some(4);
     }
-    if !a.name_pinyin.is_empty() && fuzzy_pinyin(&a.name_pinyin) == fuzzy_pinyin(&b.name_pinyin) {
+    if !a.name_pinyin().is_empty() && fuzzy_pinyin(a.name_pinyin()) == fuzzy_pinyin(b.name_pinyin())
+    {
         return Some(4);
     }
     // `Smith John` for `John Smith`: the same words in another order.
-    if a.name_key.contains(' ') && sorted_words(&a.name_key) == sorted_words(&b.name_key) {
+    if a.name_key().contains(' ') && sorted_words(a.name_key()) == sorted_words(b.name_key()) {
         return Some(4);
     }
     if let Some(level) = latin_person_name(a, b) {
         return Some(level);
     }
-    let (x, y) = if companies && !a.company_core.is_empty() && !b.company_core.is_empty() {
-        (&a.company_core, &b.company_core)
+    let (x, y) = if companies && !a.company_core().is_empty() && !b.company_core().is_empty() {
+        (&a.company_core(), &b.company_core())
     } else {
-        (&a.name_key, &b.name_key)
+        (&a.name_key(), &b.name_key())
     };
     if one_edit(x, y) {
         return Some(3);
@@ -197,12 +200,15 @@ fn name(a: &Record, b: &Record) -> Option<u8> {
 /// marriage, or a namesake.
 fn latin_person_name(a: &Record, b: &Record) -> Option<u8> {
     let latin = |r: &Record| {
-        r.party != Some(Party::Company) && r.name_pinyin.is_empty() && r.name_key.contains(' ')
+        r.party != Some(Party::Company) && r.name_pinyin().is_empty() && r.name_key().contains(' ')
     };
     if !latin(a) || !latin(b) {
         return None;
     }
-    let ((ga, fa), (gb, fb)) = (a.name_key.rsplit_once(' ')?, b.name_key.rsplit_once(' ')?);
+    let ((ga, fa), (gb, fb)) = (
+        a.name_key().rsplit_once(' ')?,
+        b.name_key().rsplit_once(' ')?,
+    );
     let close = |x: &str, y: &str| one_edit(x, y) || jaro_winkler(x, y) >= 0.9;
     let initial =
         |x: &str, y: &str| (x.len() == 1 || y.len() == 1) && x.chars().next() == y.chars().next();
@@ -347,31 +353,31 @@ fn one_edit_of<T: PartialEq>(x: &[T], y: &[T]) -> bool {
 }
 
 fn identifier(
-    a: &Option<Text>,
-    a_bad: &Option<Text>,
-    b: &Option<Text>,
-    b_bad: &Option<Text>,
+    a: Option<&str>,
+    a_bad: Option<&str>,
+    b: Option<&str>,
+    b_bad: Option<&str>,
 ) -> Option<u8> {
     if let (Some(x), Some(y)) = (a, b) {
         return Some(if x == y { 2 } else { 0 });
     }
-    let xs = || a.iter().chain(a_bad);
-    let ys = || b.iter().chain(b_bad);
+    let xs = || a.into_iter().chain(a_bad);
+    let ys = || b.into_iter().chain(b_bad);
     xs().flat_map(|x| ys().map(move |y| if x == y { 2 } else { u8::from(one_edit(x, y)) }))
         .max()
 }
 
 fn mobile(a: &Record, b: &Record) -> Option<u8> {
-    let xs = || a.mobiles.iter().chain(&a.contact_mobile);
-    let ys = || b.mobiles.iter().chain(&b.contact_mobile);
+    let xs = || a.mobiles().iter().chain(a.contact_mobile());
+    let ys = || b.mobiles().iter().chain(b.contact_mobile());
     if xs().next().is_none() || ys().next().is_none() {
         return None;
     }
     if xs().any(|x| ys().any(|y| x == y)) {
         return Some(2);
     }
-    let xs_all = || xs().chain(&a.mobiles_invalid);
-    let ys_all = || ys().chain(&b.mobiles_invalid);
+    let xs_all = || xs().chain(a.mobiles_invalid());
+    let ys_all = || ys().chain(b.mobiles_invalid());
     let near = xs_all().any(|x| ys_all().any(|y| one_edit(x, y)));
     Some(u8::from(near))
 }
@@ -385,7 +391,7 @@ fn local_part(p: &str) -> &str {
     number
 }
 
-fn landline(xs: &[Text], ys: &[Text]) -> Option<u8> {
+fn landline(xs: List, ys: List) -> Option<u8> {
     if xs.is_empty() || ys.is_empty() {
         return None;
     }
@@ -401,10 +407,10 @@ fn landline(xs: &[Text], ys: &[Text]) -> Option<u8> {
 /// The words of a name as a mailbox would spell them: pinyin syllables for a Chinese name
 /// (`zhang wei`), the Latin words otherwise (`brittany nash`).
 fn name_words(r: &Record) -> Vec<&str> {
-    let source = if r.name_pinyin.is_empty() {
-        &r.name_key
+    let source = if r.name_pinyin().is_empty() {
+        &r.name_key()
     } else {
-        &r.name_pinyin
+        &r.name_pinyin()
     };
     source
         .split(|c: char| !c.is_ascii_alphabetic())
@@ -477,7 +483,7 @@ fn user(e: &str) -> &str {
 }
 
 fn email(a: &Record, b: &Record) -> Option<u8> {
-    let (xs, ys) = (&a.emails, &b.emails);
+    let (xs, ys) = (a.emails(), b.emails());
     if xs.is_empty() || ys.is_empty() {
         return None;
     }
@@ -494,7 +500,7 @@ fn email(a: &Record, b: &Record) -> Option<u8> {
         xs.iter().map(|x| by_name(user(x))).collect(),
         ys.iter().map(|y| by_name(user(y))).collect(),
     );
-    let same_user = |x: &Text, y: &Text| user(x).len() >= 4 && user(x) == user(y);
+    let same_user = |x: &str, y: &str| user(x).len() >= 4 && user(x) == user(y);
     if xs
         .iter()
         .zip(&xn)
@@ -516,21 +522,21 @@ fn address(a: &Record, b: &Record) -> Option<u8> {
     if latin_address(a) && latin_address(b) {
         return street_address(a, b);
     }
-    let has = |r: &Record| !r.city.is_empty() || !r.address_detail.is_empty();
+    let has = |r: &Record| !r.city().is_empty() || !r.address_detail().is_empty();
     if !has(a) || !has(b) {
         return None;
     }
-    if !a.city.is_empty() && !b.city.is_empty() && a.city != b.city {
+    if !a.city().is_empty() && !b.city().is_empty() && a.city() != b.city() {
         return Some(0);
     }
-    if !a.district.is_empty() && !b.district.is_empty() && a.district != b.district {
+    if !a.district().is_empty() && !b.district().is_empty() && a.district() != b.district() {
         return Some(0);
     }
-    if a.address_detail.is_empty() || b.address_detail.is_empty() {
-        return Some(u8::from(!a.city.is_empty() && !b.city.is_empty()));
+    if a.address_detail().is_empty() || b.address_detail().is_empty() {
+        return Some(u8::from(!a.city().is_empty() && !b.city().is_empty()));
     }
-    let sim = jaro_winkler(&a.address_detail, &b.address_detail);
-    Some(if a.address_detail == b.address_detail {
+    let sim = jaro_winkler(a.address_detail(), b.address_detail());
+    Some(if a.address_detail() == b.address_detail() {
         3
     } else if sim >= 0.85 {
         2
@@ -542,8 +548,8 @@ fn address(a: &Record, b: &Record) -> Option<u8> {
 /// An address of Latin script without a Chinese district: a street, a house number, perhaps a
 /// second line, a town and a postcode.
 fn latin_address(r: &Record) -> bool {
-    r.district.is_empty()
-        && [&r.address_detail, &r.city, &r.address_line2]
+    r.district().is_empty()
+        && [r.address_detail(), r.city(), r.address_line2()]
             .iter()
             .all(|s| s.is_ascii())
 }
@@ -551,9 +557,9 @@ fn latin_address(r: &Record) -> bool {
 /// The house number and the street of a Latin address: the number from its own column, or the
 /// number the street line starts with (`281 tara lock`).
 fn house_and_street(r: &Record) -> (&str, &str) {
-    let detail = r.address_detail.as_str();
-    if !r.street_number.is_empty() {
-        return (&r.street_number, detail);
+    let detail = r.address_detail();
+    if !r.street_number().is_empty() {
+        return (r.street_number(), detail);
     }
     match detail.split_once(' ') {
         Some((n, rest)) if n.bytes().all(|b| b.is_ascii_digit()) => (n, rest),
@@ -573,24 +579,22 @@ fn near(x: &str, y: &str) -> bool {
 /// nearly alike in an agreeing area, or the same street and number whatever the area says; 1: the
 /// same area only; 0: nothing shared.
 fn street_address(a: &Record, b: &Record) -> Option<u8> {
-    let has =
-        |r: &Record| !r.city.is_empty() || !r.address_detail.is_empty() || !r.postcode.is_empty();
+    let has = |r: &Record| {
+        !r.city().is_empty() || !r.address_detail().is_empty() || !r.postcode().is_empty()
+    };
     if !has(a) || !has(b) {
         return None;
     }
     let known = |x: &str, y: &str| !x.is_empty() && !y.is_empty();
-    let town = known(&a.city, &b.city).then(|| near(&a.city, &b.city));
-    let postcode = known(&a.postcode, &b.postcode).then(|| a.postcode == b.postcode);
+    let town = known(a.city(), b.city()).then(|| near(a.city(), b.city()));
+    let postcode = known(a.postcode(), b.postcode()).then(|| a.postcode() == b.postcode());
     let area = match (town, postcode) {
         (Some(t), Some(p)) => Some(t || p),
         (t, p) => t.or(p),
     };
     let ((na, sa), (nb, sb)) = (house_and_street(a), house_and_street(b));
     let number = known(na, nb).then(|| na == nb);
-    let (xs, ys) = (
-        [sa, a.address_line2.as_str()],
-        [sb, b.address_line2.as_str()],
-    );
+    let (xs, ys) = ([sa, a.address_line2()], [sb, b.address_line2()]);
     let street_exact = known(sa, sb) && sa == sb;
     let street_near = xs
         .iter()
@@ -652,6 +656,24 @@ fn text_level(a: &str, b: &str, similar: f64) -> Option<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::record::Fields;
+
+    // The comparators on records made from their fields.
+    fn compare(a: &Fields, b: &Fields) -> Vector {
+        super::compare(&a.clone().into(), &b.clone().into())
+    }
+
+    fn address(a: &Fields, b: &Fields) -> Option<u8> {
+        super::address(&a.clone().into(), &b.clone().into())
+    }
+
+    fn email(a: &Fields, b: &Fields) -> Option<u8> {
+        super::email(&a.clone().into(), &b.clone().into())
+    }
+
+    fn name(a: &Fields, b: &Fields) -> Option<u8> {
+        super::name(&a.clone().into(), &b.clone().into())
+    }
 
     proptest::proptest! {
         /// The ASCII Jaro-Winkler is strsim's to the last bit: few letters (many matches and
@@ -693,7 +715,7 @@ mod tests {
 
     #[test]
     fn levels_for_typical_pairs() {
-        let a = Record {
+        let a = Fields {
             party: Some(Party::Person),
             name_key: "张伟".into(),
             name_pinyin: "zhang wei".into(),
@@ -701,7 +723,7 @@ mod tests {
             birth_date: chrono::NaiveDate::from_ymd_opt(1985, 3, 2),
             ..Default::default()
         };
-        let b = Record {
+        let b = Fields {
             name_key: "张玮".into(),
             name_pinyin: "zhang wei".into(),
             mobiles: vec!["13800183000".into()],
@@ -718,7 +740,7 @@ mod tests {
     #[test]
     fn survey_row_without_type_meets_a_company_by_its_contact() {
         // 姓名 杨秀兰, 单位 天津鼎润…, 手机: the company's contact person and mobile.
-        let row = Record {
+        let row = Fields {
             name: "杨秀兰".into(),
             name_key: "杨秀兰".into(),
             name_pinyin: "yang xiu lan".into(),
@@ -727,7 +749,7 @@ mod tests {
             mobiles: vec!["18574687994".into()],
             ..Default::default()
         };
-        let company = Record {
+        let company = Fields {
             party: Some(Party::Company),
             name: "天津鼎润供应链管理有限公司".into(),
             name_key: "天津鼎润供应链管理有限公司".into(),
@@ -736,7 +758,7 @@ mod tests {
             contact_mobile: Some("18574687994".into()),
             ..Default::default()
         };
-        let person = Record {
+        let person = Fields {
             party: Some(Party::Person),
             name: "杨秀兰".into(),
             name_key: "杨秀兰".into(),
@@ -750,7 +772,7 @@ mod tests {
         // Read as the person, the row has no contact to compare.
         assert_eq!(compare(&row, &person)[10], None);
         // Two companies with different names and one contact: the contact counts once.
-        let other = Record {
+        let other = Fields {
             name_key: "天津华宇物流有限公司".into(),
             company_core: "华宇".into(),
             ..company.clone()
@@ -760,32 +782,32 @@ mod tests {
 
     #[test]
     fn different_districts_of_one_city_disagree() {
-        let a = Record {
+        let a = Fields {
             city: "齐齐哈尔市".into(),
             district: "龙江县".into(),
             address_detail: "经济北路7号".into(),
             ..Default::default()
         };
-        let b = Record {
+        let b = Fields {
             district: "甘南县".into(),
             address_detail: "宝安路312号".into(),
             ..a.clone()
         };
         assert_eq!(address(&a, &b), Some(0));
-        let c = Record {
-            district: Text::new(),
+        let c = Fields {
+            district: crate::record::Text::new(),
             ..b.clone()
         };
         assert_eq!(address(&a, &c), Some(1));
-        let d = Record {
+        let d = Fields {
             address_detail: "经济北路7号".into(),
             ..c
         };
         assert_eq!(address(&a, &d), Some(3));
     }
 
-    fn latin(name: &str) -> Record {
-        Record {
+    fn latin(name: &str) -> Fields {
+        Fields {
             party: Some(Party::Person),
             name: name.into(),
             name_key: name.to_lowercase().into(),
@@ -807,7 +829,7 @@ mod tests {
 
     #[test]
     fn mailboxes_that_only_spell_the_name_are_no_evidence() {
-        let with = |e: &str| Record {
+        let with = |e: &str| Fields {
             emails: vec![e.into()],
             ..latin("Mary Casey")
         };
@@ -824,7 +846,7 @@ mod tests {
 
     #[test]
     fn latin_addresses_by_their_parts() {
-        let at = |number: &str, street: &str, line2: &str, town: &str, postcode: &str| Record {
+        let at = |number: &str, street: &str, line2: &str, town: &str, postcode: &str| Fields {
             street_number: number.into(),
             address_detail: street.into(),
             address_line2: line2.into(),
@@ -844,7 +866,7 @@ mod tests {
         assert_eq!(address(&home, &same_town), Some(1));
         assert_eq!(address(&home, &elsewhere), Some(0));
         // The house number written in the street line.
-        let written = |s: &str| Record {
+        let written = |s: &str| Fields {
             address_detail: s.into(),
             city: "lisatown".into(),
             ..Default::default()

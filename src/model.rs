@@ -13,7 +13,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::compare::{compare, fuzzy_pinyin, Vector, COMPARISONS, FIELDS};
-use crate::record::{Record, Text};
+use crate::record::Record;
 
 const CHUNK: usize = 4096;
 const U_SAMPLE_PAIRS: usize = 300_000;
@@ -84,33 +84,33 @@ fn parts_hash(parts: &[&str]) -> u64 {
 }
 
 fn sound_key(r: &Record) -> Option<u64> {
-    if !r.company_core.is_empty() {
-        Some(parts_hash(&["c", &r.company_core]))
-    } else if !r.name_pinyin.is_empty() {
-        Some(parts_hash(&["p", &fuzzy_pinyin(&r.name_pinyin)]))
+    if !r.company_core().is_empty() {
+        Some(parts_hash(&["c", r.company_core()]))
+    } else if !r.name_pinyin().is_empty() {
+        Some(parts_hash(&["p", &fuzzy_pinyin(r.name_pinyin())]))
     } else {
         None
     }
 }
 
 fn address_key(r: &Record) -> Option<u64> {
-    (!r.address_detail.is_empty())
-        .then(|| parts_hash(&["a", &r.city, &r.district, &r.address_detail]))
+    (!r.address_detail().is_empty())
+        .then(|| parts_hash(&["a", r.city(), r.district(), r.address_detail()]))
 }
 
-fn mobiles(r: &Record) -> impl Iterator<Item = &Text> {
-    r.mobiles.iter().chain(&r.contact_mobile)
+fn mobiles(r: &Record) -> impl Iterator<Item = &str> {
+    r.mobiles().iter().chain(r.contact_mobile())
 }
 
 /// Every key a record is counted under.
 fn keys(r: &Record) -> Vec<u64> {
     let mut k = Vec::new();
-    if !r.name_key.is_empty() {
-        k.push(parts_hash(&["n", &r.name_key]));
+    if !r.name_key().is_empty() {
+        k.push(parts_hash(&["n", r.name_key()]));
         k.extend(sound_key(r));
     }
     k.extend(mobiles(r).map(|m| parts_hash(&["m", m])));
-    k.extend(r.emails.iter().map(|e| parts_hash(&["e", e])));
+    k.extend(r.emails().iter().map(|e| parts_hash(&["e", e])));
     k.extend(address_key(r));
     k.sort_unstable();
     k.dedup();
@@ -202,7 +202,7 @@ impl ValueFrequency {
         let (x, y) = (&records[a], &records[b]);
         let mut out = [None; FIELDS];
         out[NAME] = match v[NAME] {
-            Some(5) => self.u_of(parts_hash(&["n", &x.name_key]), a, b),
+            Some(5) => self.u_of(parts_hash(&["n", x.name_key()]), a, b),
             Some(4) => sound_key(x).and_then(|k| self.u_of(k, a, b)),
             _ => None,
         };
@@ -214,7 +214,7 @@ impl ValueFrequency {
             out[ADDRESS] = address_key(x).and_then(|k| self.u_of(k, a, b));
         }
         if v[EMAIL] == Some(2) {
-            let shared = x.emails.iter().find(|e| y.emails.contains(e));
+            let shared = x.emails().iter().find(|e| y.emails().contains(e));
             out[EMAIL] = shared.and_then(|e| self.u_of(parts_hash(&["e", e]), a, b));
         }
         out

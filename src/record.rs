@@ -149,14 +149,15 @@ pub enum Party {
 /// heap and shared, not copied, when a golden record or an output takes it over.
 pub type Text = ecow::EcoString;
 
-/// A record after normalization: every field in its canonical form, ready to be blocked,
-/// compared and survived. `source` and `row` point back at the raw record (and its raw values).
+/// The fields of a record as the normalizers fill them in, one by one; [`Record`] is the compact form
+/// a run holds (millions of them) once a record is complete. `source` and `row` point back at the
+/// raw record (and its raw values).
 ///
-/// A record is saved in the state store as JSON (without `source` and `row`, which belong to one
-/// run), so that an unchanged row is not normalized again on the next run.
+/// This is the form saved in the state store (without `source` and `row`, which belong to one run),
+/// so that an unchanged row is not normalized again on the next run.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
-pub struct Record {
+pub struct Fields {
     #[serde(skip)]
     pub source: usize,
     #[serde(skip)]
@@ -233,17 +234,268 @@ mod iso_date {
     }
 }
 
-impl Record {
-    /// Releases the spare capacity the normalizers left in its lists: a run holds millions of
-    /// records at once (its text is sized when it is made).
-    pub fn shrink_to_fit(&mut self) {
-        for list in [
-            &mut self.mobiles,
-            &mut self.mobiles_invalid,
-            &mut self.phones,
-            &mut self.emails,
-        ] {
-            list.shrink_to_fit();
+/// The text fields of a record, in the order its text holds them: plain texts, then the optional
+/// ones, then the lists.
+macro_rules! slots {
+    ($($text:ident),* ; $($opt:ident),* ; $($list:ident),*) => {
+        #[allow(non_camel_case_types, clippy::upper_case_acronyms)]
+        #[derive(Clone, Copy)]
+        #[repr(u8)]
+        enum Slot { $($text,)* $($opt,)* $($list,)* }
+        const SLOTS: usize = [$(Slot::$text,)* $(Slot::$opt,)* $(Slot::$list,)*].len();
+        const OPTIONAL: [Slot; [$(Slot::$opt,)*].len()] = [$(Slot::$opt,)*];
+
+        impl Record {
+            $(
+                pub fn $text(&self) -> &str {
+                    self.slot(Slot::$text)
+                }
+            )*
+            $(
+                pub fn $opt(&self) -> Option<&str> {
+                    self.optional(Slot::$opt)
+                }
+            )*
+            $(
+                pub fn $list(&self) -> List<'_> {
+                    List(self.slot(Slot::$list))
+                }
+            )*
+
+            /// The record's fields, as the normalizers made them (for the state store, and tests).
+            pub fn fields(&self) -> Fields {
+                Fields {
+                    source: self.source,
+                    row: self.row,
+                    party: self.party,
+                    is_test: self.is_test,
+                    gender: self.gender,
+                    birth_date: self.birth_date,
+                    credit_limit: self.credit_limit,
+                    as_of: self.as_of,
+                    $($text: self.$text().into(),)*
+                    $($opt: self.$opt().map(Text::from),)*
+                    $($list: self.$list().iter().map(Text::from).collect(),)*
+                }
+            }
         }
+
+        impl From<Fields> for Record {
+            fn from(f: Fields) -> Record {
+                let mut text = String::new();
+                let mut ends = [0usize; SLOTS];
+                let mut some = 0u8;
+                let mut slot = 0;
+                $(
+                    text.push_str(&f.$text);
+                    ends[slot] = text.len();
+                    slot += 1;
+                )*
+                $(
+                    if let Some(v) = &f.$opt {
+                        text.push_str(v);
+                        some |= 1 << (slot - OPTIONAL[0] as usize);
+                    }
+                    ends[slot] = text.len();
+                    slot += 1;
+                )*
+                $(
+                    let mut first = true;
+                    for item in f.$list.iter().filter(|v| !v.is_empty()) {
+                        if !first {
+                            text.push(LIST_SEPARATOR);
+                        }
+                        first = false;
+                        // Normalized values hold no control characters; the separator is kept
+                        // out all the same.
+                        text.extend(item.chars().map(|c| if c == LIST_SEPARATOR { ' ' } else { c }));
+                    }
+                    ends[slot] = text.len();
+                    slot += 1;
+                )*
+                debug_assert_eq!(slot, SLOTS);
+                let ends = match u16::try_from(text.len()) {
+                    Ok(_) => Ends::Short(ends.map(|e| e as u16)),
+                    Err(_) => Ends::Long(Box::new(ends.map(|e| e as u32))),
+                };
+                Record {
+                    source: f.source,
+                    row: f.row,
+                    party: f.party,
+                    is_test: f.is_test,
+                    gender: f.gender,
+                    birth_date: f.birth_date,
+                    credit_limit: f.credit_limit,
+                    as_of: f.as_of,
+                    some,
+                    text: text.into_boxed_str(),
+                    ends,
+                }
+            }
+        }
+    };
+}
+
+slots!(
+    name, name_key, name_pinyin, company_core, branch, province, city, district, address_detail,
+    address_display, street_number, address_line2, postcode, employer, industry, contact_name,
+    name_en;
+    id_number, id_number_invalid, uscc, uscc_invalid, other_id, contact_mobile;
+    mobiles, mobiles_invalid, phones, emails
+);
+
+/// Between the items of a list in a record's text.
+const LIST_SEPARATOR: char = '\u{1f}';
+
+/// Where each slot of a record's text ends: in two bytes each for all but the rare record with
+/// more than 64 KiB of text.
+#[derive(Clone, PartialEq, Eq)]
+enum Ends {
+    Short([u16; SLOTS]),
+    Long(Box<[u32; SLOTS]>),
+}
+
+impl Ends {
+    fn get(&self, i: usize) -> usize {
+        match self {
+            Ends::Short(e) => e[i] as usize,
+            Ends::Long(e) => e[i] as usize,
+        }
+    }
+}
+
+/// A record after normalization: every field in its canonical form, ready to be blocked, compared
+/// and survived. `source` and `row` point back at the raw record (and its raw values).
+///
+/// A run holds millions of records at once, so a record keeps all its text in one allocation, each
+/// field a slice of it (about a fifth of the memory of a struct of strings); it is made from its
+/// [`Fields`] once they are complete, and read through one method per field.
+#[derive(Clone, PartialEq)]
+pub struct Record {
+    pub source: usize,
+    pub row: usize,
+    pub party: Option<Party>,
+    pub is_test: bool,
+    pub gender: Option<char>,
+    pub birth_date: Option<chrono::NaiveDate>,
+    pub credit_limit: Option<i64>,
+    /// The newest date the record carries (follow-up, survey, creation): its recency.
+    pub as_of: Option<chrono::NaiveDate>,
+    /// Which optional fields are present (bit i: the i-th of `OPTIONAL`).
+    some: u8,
+    text: Box<str>,
+    ends: Ends,
+}
+
+impl Record {
+    fn slot(&self, slot: Slot) -> &str {
+        let i = slot as usize;
+        let start = if i == 0 { 0 } else { self.ends.get(i - 1) };
+        &self.text[start..self.ends.get(i)]
+    }
+
+    fn optional(&self, slot: Slot) -> Option<&str> {
+        let bit = slot as usize - OPTIONAL[0] as usize;
+        (self.some & (1 << bit) != 0).then(|| self.slot(slot))
+    }
+}
+
+impl Default for Record {
+    fn default() -> Record {
+        Fields::default().into()
+    }
+}
+
+impl fmt::Debug for Record {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.fields().fmt(f)
+    }
+}
+
+/// The items of a list field of a record (mobiles, phones, e-mails).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct List<'a>(&'a str);
+
+impl<'a> List<'a> {
+    pub fn iter(self) -> impl DoubleEndedIterator<Item = &'a str> + Clone + 'a {
+        // An empty list has no items, not one empty item.
+        self.0
+            .split(LIST_SEPARATOR)
+            .filter(move |_| !self.0.is_empty())
+    }
+
+    pub fn is_empty(self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn len(self) -> usize {
+        self.iter().count()
+    }
+
+    pub fn first(self) -> Option<&'a str> {
+        self.iter().next()
+    }
+
+    pub fn contains(self, item: &str) -> bool {
+        self.iter().any(|i| i == item)
+    }
+}
+
+impl<'a> IntoIterator for List<'a> {
+    type Item = &'a str;
+    type IntoIter = Box<dyn DoubleEndedIterator<Item = &'a str> + 'a>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        Box::new(self.iter())
+    }
+}
+
+impl fmt::Debug for List<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_record_gives_back_the_fields_it_was_made_from() {
+        let fields = Fields {
+            source: 2,
+            row: 7,
+            party: Some(Party::Person),
+            name: "张伟".into(),
+            name_key: "张伟".into(),
+            id_number: Some("11010519491231002X".into()),
+            uscc_invalid: Some(String::new().into()),
+            mobiles: vec!["13912345678".into(), "13812345678".into()],
+            emails: vec!["a@example.com".into()],
+            city: "北京市".into(),
+            address_detail: "x".repeat(70_000).into(),
+            credit_limit: Some(5),
+            ..Fields::default()
+        };
+        let record = Record::from(fields.clone());
+        assert_eq!(record.fields(), fields);
+        assert_eq!(record.name(), "张伟");
+        assert_eq!(record.id_number(), Some("11010519491231002X"));
+        assert_eq!(record.uscc_invalid(), Some(""));
+        assert_eq!(record.uscc(), None);
+        assert_eq!(record.mobiles().len(), 2);
+        assert_eq!(record.mobiles().first(), Some("13912345678"));
+        assert!(record.phones().is_empty());
+        assert_eq!(record.phones().iter().count(), 0);
+        assert!(record.emails().contains("a@example.com"));
+        assert_eq!(record.address_detail().len(), 70_000);
+        assert_eq!(record.city(), "北京市");
+        let short = Record::from(Fields {
+            name: "Ann".into(),
+            ..Fields::default()
+        });
+        assert_eq!(short.name(), "Ann");
+        assert_eq!(short.postcode(), "");
+        assert!(size_of::<Record>() <= 128, "{}", size_of::<Record>());
     }
 }

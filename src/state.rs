@@ -21,7 +21,7 @@ use crate::cluster::Decisions;
 use crate::compare::FIELDS;
 use crate::link::ScoredPair;
 use crate::normalize::record::Known;
-use crate::record::{Issue, Record, SourceTable, Text};
+use crate::record::{Fields, Issue, Record, SourceTable, Text};
 use crate::store::{
     check_decision, columns_hash, row_hash, split_record, store_keys, Change, GoldenState,
     IdChange, IdChangeKind, Ids, IssueKey, Snapshot, StoredPair, StoredRecord, StoredSurvival,
@@ -34,7 +34,7 @@ pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 /// What the stored forms depend on: the steward version and the fields of a record, which its
 /// binary form holds one after the other, unnamed (a record of other fields is not read back).
 pub fn forms_version() -> String {
-    let fields = serde_json::to_string(&Record::default()).expect("a record serializes");
+    let fields = serde_json::to_string(&Fields::default()).expect("a record serializes");
     format!(
         "{VERSION} {}",
         &blake3::hash(fields.as_bytes()).to_hex()[..16]
@@ -111,7 +111,7 @@ struct StoredIssue {
 
 #[derive(Serialize, Deserialize)]
 struct StoredData {
-    record: Record,
+    record: Fields,
     issues: Vec<StoredIssue>,
 }
 
@@ -162,7 +162,7 @@ pub fn reuse(snap: &Snapshot, tables: &[SourceTable], rows: &Rows) -> Vec<Vec<Kn
                             message: i.message,
                         })
                         .collect();
-                    Some(Box::new((data.record, issues)))
+                    Some(Box::new((Record::from(data.record), issues)))
                 })
                 .collect()
         })
@@ -730,7 +730,7 @@ pub fn settle(f: RunFacts) -> Result<Settled> {
 /// The stored form of a record: the normalized record and the issues normalization found in it.
 pub fn encode(r: &Record, issues: &[Issue]) -> Vec<u8> {
     let data = StoredData {
-        record: r.clone(),
+        record: r.fields(),
         issues: issues
             .iter()
             .map(|i| StoredIssue {

@@ -9,7 +9,7 @@ use std::collections::HashMap;
 
 use crate::ingest::mapping::Field;
 use crate::normalize::{date, id_card};
-use crate::record::{Issue, Record, SourceTable, Text};
+use crate::record::{Issue, Record, SourceTable};
 
 /// What the checks across records read of a row, taken while the raw rows are still held: the
 /// written 性别 and 出生日期 (column and trimmed text) of every record without a 身份证 of its own —
@@ -28,7 +28,7 @@ impl Written {
             .collect();
         let mut kept = HashMap::new();
         for (i, r) in records.iter().enumerate() {
-            if r.id_number.is_some() {
+            if r.id_number().is_some() {
                 continue;
             }
             let raw = &tables[r.source].records[r.row];
@@ -52,13 +52,11 @@ pub fn cross_record_issues(
     cluster_of: &[u32],
 ) -> Vec<Issue> {
     // The one valid ID of each cluster (None when it has several), and a record holding it.
-    let mut ids: HashMap<u32, Option<(Text, usize)>> = HashMap::new();
+    let mut ids: HashMap<u32, Option<(&str, usize)>> = HashMap::new();
     for (i, r) in records.iter().enumerate() {
-        if let Some(id) = &r.id_number {
-            let slot = ids
-                .entry(cluster_of[i])
-                .or_insert_with(|| Some((id.clone(), i)));
-            if slot.as_ref().is_some_and(|(known, _)| known != id) {
+        if let Some(id) = r.id_number() {
+            let slot = ids.entry(cluster_of[i]).or_insert(Some((id, i)));
+            if slot.as_ref().is_some_and(|(known, _)| *known != id) {
                 *slot = None;
             }
         }

@@ -14,7 +14,7 @@ use super::{
     address, amount, company, date, email, id_card, industry, name, phone, placeholder, text, uscc,
 };
 use crate::ingest::mapping::Field;
-use crate::record::{Issue, Party, RawRecord, Record, SourceTable, Text};
+use crate::record::{Fields, Issue, Party, RawRecord, Record, SourceTable, Text};
 
 /// Kinds reported as warnings: the value is usable, but a steward should look.
 const WARNING_KINDS: &[&str] = &[
@@ -81,15 +81,14 @@ pub fn normalize_rows(
                 raw,
                 issues: Vec::new(),
             };
-            let mut record = ctx.normalize();
-            record.source = source;
-            record.row = row;
-            if !record.is_test {
+            let mut fields = ctx.normalize();
+            fields.source = source;
+            fields.row = row;
+            if !fields.is_test {
                 ctx.check_required(&required);
             }
-            record.shrink_to_fit();
             crate::progress::tick(1);
-            (record, ctx.issues)
+            (Record::from(fields), ctx.issues)
         })
         .unzip();
     let per_record = found.iter().map(Vec::len).collect();
@@ -297,8 +296,8 @@ impl<'a> Row<'a> {
         });
     }
 
-    fn normalize(&mut self) -> Record {
-        let mut r = Record::default();
+    fn normalize(&mut self) -> Fields {
+        let mut r = Fields::default();
         let type_party = self
             .first(Field::CustomerType)
             .and_then(|(_, t)| party_from_type(t));
@@ -409,7 +408,7 @@ impl<'a> Row<'a> {
         })
     }
 
-    fn identifiers(&mut self, r: &mut Record) {
+    fn identifiers(&mut self, r: &mut Fields) {
         if let Some((col, v)) = self.first(Field::OtherId) {
             let id: String = text::clean(v)
                 .chars()
@@ -465,7 +464,7 @@ impl<'a> Row<'a> {
     }
 
     /// A column holding USCC for companies and 身份证 for persons (ERP 税号/证件号).
-    fn mixed_identifier(&mut self, r: &mut Record) {
+    fn mixed_identifier(&mut self, r: &mut Fields) {
         let party = match r.party {
             Some(Party::Person) => uscc::Party::Person,
             Some(Party::Company) => uscc::Party::Company,
@@ -505,7 +504,7 @@ impl<'a> Row<'a> {
         }
     }
 
-    fn customer_name(&mut self, r: &mut Record, col: usize, raw: &str) {
+    fn customer_name(&mut self, r: &mut Fields, col: usize, raw: &str) {
         if placeholder::is_placeholder(raw) {
             self.issue(
                 Some(col),
@@ -541,7 +540,7 @@ impl<'a> Row<'a> {
         }
     }
 
-    fn contact_name(&mut self, r: &mut Record, col: usize, raw: &str) {
+    fn contact_name(&mut self, r: &mut Fields, col: usize, raw: &str) {
         // An individual's 负责人 repeats the customer's own name, faults included: not a second finding.
         let repeats_customer = r.party == Some(Party::Person)
             && self
@@ -575,7 +574,7 @@ impl<'a> Row<'a> {
         }
     }
 
-    fn phones(&mut self, r: &mut Record) {
+    fn phones(&mut self, r: &mut Fields) {
         let company = r.party == Some(Party::Company);
         let mobile_col = self.column_of(Field::Mobile);
         let mobile_empty = mobile_col.is_some_and(|c| self.raw.values[c].trim().is_empty());
@@ -644,7 +643,7 @@ impl<'a> Row<'a> {
         }
     }
 
-    fn emails(&mut self, r: &mut Record) {
+    fn emails(&mut self, r: &mut Fields) {
         for field in [Field::Email, Field::ContactEmail] {
             for (col, v) in self.values(field) {
                 match email::normalize(v) {
@@ -678,7 +677,7 @@ impl<'a> Row<'a> {
         }
     }
 
-    fn address(&mut self, r: &mut Record) {
+    fn address(&mut self, r: &mut Fields) {
         let province = self
             .first(Field::Province)
             .map(|(_, v)| v.to_string())
@@ -739,7 +738,7 @@ impl<'a> Row<'a> {
     }
 
     /// Gender and birth date, cross-checked with the 身份证.
-    fn person_facts(&mut self, r: &mut Record) {
+    fn person_facts(&mut self, r: &mut Fields) {
         let info = r.id_number.as_deref().and_then(id_card::strict_info);
         if let Some((col, v)) = self.first(Field::BirthDate) {
             match date::parse(v) {
@@ -790,7 +789,7 @@ impl<'a> Row<'a> {
         }
     }
 
-    fn other_fields(&mut self, r: &mut Record) {
+    fn other_fields(&mut self, r: &mut Fields) {
         if let Some((_, v)) = self.first(Field::Industry) {
             r.industry = industry::section(v).into();
         }
@@ -828,7 +827,7 @@ impl<'a> Row<'a> {
         }
     }
 
-    fn test_record(&mut self, r: &Record) -> bool {
+    fn test_record(&mut self, r: &Fields) -> bool {
         // The name as written: a test row's name is often itself a placeholder (test, 测试).
         let name = [Field::Name, Field::PersonName, Field::Organization]
             .iter()

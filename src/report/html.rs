@@ -307,29 +307,25 @@ fn record_cells(view: &RunView, i: usize) -> String {
     let r = &view.records[i];
     let (s, k) = view.origin(i);
     let mobile = r
-        .mobiles
+        .mobiles()
         .first()
-        .or(r.contact_mobile.as_ref())
+        .or(r.contact_mobile())
         .map_or(String::new(), |m| {
             mask::shown(Field::Mobile, m, view.unmask)
         });
-    let id = r
-        .id_number
-        .as_ref()
-        .or(r.uscc.as_ref())
-        .map_or(String::new(), |v| {
-            mask::shown(Field::IdNumber, v, view.unmask)
-        });
+    let id = r.id_number().or(r.uscc()).map_or(String::new(), |v| {
+        mask::shown(Field::IdNumber, v, view.unmask)
+    });
     format!(
         "<td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}{}{}</td>",
         esc(s),
         esc(k),
-        esc(&r.name),
+        esc(r.name()),
         esc(&id),
         esc(&mobile),
-        esc(&r.province),
-        esc(&r.city),
-        esc(&r.address_display)
+        esc(r.province()),
+        esc(r.city()),
+        esc(r.address_display())
     )
 }
 
@@ -449,7 +445,7 @@ fn review(h: &mut String, view: &RunView) {
             let (s, k) = view.origin(i as usize);
             format!(
                 "{} <span class=\"note\">{}:{} ({})</span>",
-                esc(&r.name),
+                esc(r.name()),
                 esc(s),
                 esc(k),
                 esc(view.golden_of(i))

@@ -564,7 +564,7 @@ fn review_queue<'a>(view: &'a RunView, review: &'a [usize]) -> List<'a> {
                 row.cell(side * 4, view.golden_of(i))?;
                 row.cell(side * 4 + 1, s)?;
                 row.cell(side * 4 + 2, k)?;
-                row.cell(side * 4 + 3, &view.records[i as usize].name)?;
+                row.cell(side * 4 + 3, view.records[i as usize].name())?;
             }
             let mut n = String::new();
             push_fixed(&mut n, p.weight, 2);

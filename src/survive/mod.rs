@@ -277,54 +277,59 @@ fn candidates(records: &[Record], members: &[usize], field: Field) -> Vec<Candid
     let mut out = Vec::new();
     for &i in members {
         let r = &records[i];
-        let text = |s: &Text| (!s.is_empty()).then(|| valid(i, s.clone()));
+        let text = |s: &str| (!s.is_empty()).then(|| valid(i, s.into()));
         match field {
-            Field::Name => out.extend(text(&r.name)),
+            Field::Name => out.extend(text(r.name())),
             Field::Gender => out.extend(r.gender.map(|g| valid(i, gender_word(g).into()))),
             Field::BirthDate => out.extend(
                 r.birth_date
                     .map(|d| valid(i, eco_format!("{}", d.format("%Y-%m-%d")))),
             ),
             Field::IdNumber => {
-                out.extend(r.id_number.clone().map(|v| valid(i, v)));
-                out.extend(r.id_number_invalid.clone().map(|v| Candidate {
+                out.extend(r.id_number().map(|v| valid(i, v.into())));
+                out.extend(r.id_number_invalid().map(|v| Candidate {
                     invalid: Some("身份证校验码错误 (check digit wrong)"),
-                    ..valid(i, v)
+                    ..valid(i, v.into())
                 }));
             }
             Field::Uscc => {
-                out.extend(r.uscc.clone().map(|v| valid(i, v)));
-                out.extend(r.uscc_invalid.clone().map(|v| Candidate {
+                out.extend(r.uscc().map(|v| valid(i, v.into())));
+                out.extend(r.uscc_invalid().map(|v| Candidate {
                     invalid: Some("统一社会信用代码校验位错误 (check character wrong)"),
-                    ..valid(i, v)
+                    ..valid(i, v.into())
                 }));
             }
             Field::Mobile => {
-                out.extend(r.mobiles.iter().map(|m| valid(i, m.clone())));
-                out.extend(r.mobiles_invalid.iter().map(|m| Candidate {
+                out.extend(r.mobiles().iter().map(|m| valid(i, m.into())));
+                out.extend(r.mobiles_invalid().iter().map(|m| Candidate {
                     invalid: Some("不是有效的手机号 (not a valid mobile number)"),
-                    ..valid(i, m.clone())
+                    ..valid(i, m.into())
                 }));
             }
-            Field::Phone => out.extend(r.phones.iter().map(|p| valid(i, p.clone()))),
-            Field::Email => out.extend(r.emails.iter().map(|e| valid(i, e.clone()))),
-            Field::Address if !r.address_detail.is_empty() => out.push(Candidate {
+            Field::Phone => out.extend(r.phones().iter().map(|p| valid(i, p.into()))),
+            Field::Email => out.extend(r.emails().iter().map(|e| valid(i, e.into()))),
+            Field::Address if !r.address_detail().is_empty() => out.push(Candidate {
                 record: i,
-                value: address::full_address(&r.province, &r.city, &r.district, &r.address_display)
-                    .into(),
-                key: r.address_detail.clone(),
+                value: address::full_address(
+                    r.province(),
+                    r.city(),
+                    r.district(),
+                    r.address_display(),
+                )
+                .into(),
+                key: r.address_detail().into(),
                 invalid: None,
             }),
-            Field::Employer => out.extend(text(&r.employer)),
-            Field::Industry => out.extend(text(&r.industry)),
-            Field::ContactName if !r.contact_name.is_empty() => out.push(Candidate {
-                invalid: name::title_only(&r.contact_name)
+            Field::Employer => out.extend(text(r.employer())),
+            Field::Industry => out.extend(text(r.industry())),
+            Field::ContactName if !r.contact_name().is_empty() => out.push(Candidate {
+                invalid: name::title_only(r.contact_name())
                     .map(|_| "只有称呼没有姓名 (a title, not a name)"),
-                ..valid(i, r.contact_name.clone())
+                ..valid(i, r.contact_name().into())
             }),
-            Field::ContactMobile => out.extend(r.contact_mobile.clone().map(|m| valid(i, m))),
+            Field::ContactMobile => out.extend(r.contact_mobile().map(|m| valid(i, m.into()))),
             Field::CreditLimit => out.extend(r.credit_limit.map(|c| valid(i, eco_format!("{c}")))),
-            Field::NameEn => out.extend(text(&r.name_en)),
+            Field::NameEn => out.extend(text(r.name_en())),
             _ => {}
         }
     }
@@ -676,7 +681,7 @@ fn party_of(records: &[Record], m: &[usize]) -> Party {
         .find_map(|&i| {
             records[i]
                 .party
-                .or_else(|| party_from_name(&records[i].name))
+                .or_else(|| party_from_name(records[i].name()))
         })
         .unwrap_or(Party::Person)
 }
@@ -743,19 +748,19 @@ fn assemble_address(
             };
         }
     };
-    let province = pick(|r| &r.province, &|_| true);
+    let province = pick(|r| r.province(), &|_| true);
     set(Field::Province, province.clone(), values);
     let p = province.map(|x| x.0).unwrap_or_default();
-    let city = pick(|r| &r.city, &|r| r.province == p);
+    let city = pick(|r| r.city(), &|r| r.province() == p);
     set(Field::City, city.clone(), values);
     let ct = city.map(|x| x.0).unwrap_or_default();
     set(
         Field::District,
-        pick(|r| &r.district, &|r| r.city == ct),
+        pick(|r| r.district(), &|r| r.city() == ct),
         values,
     );
     fill_from_region_code(values);
-    let detail = pick(|r| &r.address_display, &|_| true);
+    let detail = pick(|r| r.address_display(), &|_| true);
     if let Some((detail, i)) = detail {
         let full = address::full_address(
             &values[Field::Province as usize].value,

@@ -134,15 +134,15 @@ pub fn decode(data: &[u8], c: usize, members: &[usize]) -> Option<Decided> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::record::Record;
+    use crate::record::{Fields, Record};
 
     #[test]
     fn a_cluster_comes_back_as_it_was_decided_wherever_its_records_sit() {
-        let mut a = Record {
+        let mut a = Fields {
             party: Some(Party::Person),
             name: "张伟".into(),
             mobiles: vec!["13800138000".into()],
-            ..Record::default()
+            ..Fields::default()
         };
         let mut b = a.clone();
         b.source = 1;
@@ -150,7 +150,7 @@ mod tests {
         let mut c = a.clone();
         c.source = 2;
         a.source = 0;
-        let records = [a, b, c];
+        let records = [a, b, c].map(Record::from);
         let names: Vec<String> = ["a", "b", "c"].map(String::from).to_vec();
         let s = super::super::survive(&records, &[0, 0, 0], 1, &names, &[]);
         let data = encode(&s.golden[0], &s.conflicts).unwrap();

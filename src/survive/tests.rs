@@ -1,18 +1,21 @@
 use chrono::NaiveDate;
 
 use super::*;
+use crate::record::Fields;
 
-fn person(source: usize, row: usize) -> Record {
-    Record {
+fn person(source: usize, row: usize) -> Fields {
+    Fields {
         source,
         row,
         party: Some(Party::Person),
         name: "张伟".into(),
-        ..Record::default()
+        ..Fields::default()
     }
 }
 
-fn run(records: &[Record]) -> Survivorship {
+fn run(fields: &[Fields]) -> Survivorship {
+    let records: Vec<Record> = fields.iter().cloned().map(Record::from).collect();
+    let records = &records[..];
     let cluster_of = vec![0; records.len()];
     let names: Vec<String> = ["access", "erp", "excel"].map(String::from).to_vec();
     survive(records, &cluster_of, 1, &names, &[])
@@ -107,12 +110,12 @@ fn address_is_reassembled_and_local_landline_gets_area_code() {
 
 #[test]
 fn a_contact_title_loses_to_a_name() {
-    let company = |source, contact: &str| Record {
+    let company = |source, contact: &str| Fields {
         source,
         party: Some(Party::Company),
         name: "华信科技有限公司".into(),
         contact_name: contact.into(),
-        ..Record::default()
+        ..Fields::default()
     };
     let s = run(&[company(0, "王总"), company(1, "王建国")]);
     assert_eq!(s.golden[0].value(Field::ContactName), "王建国");
