@@ -25,7 +25,39 @@ pub struct ScoredPair {
     pub b: u32,
     pub weight: f64,
     pub probability: f64,
-    pub field_weights: [Option<f64>; crate::compare::FIELDS],
+    pub field_weights: FieldWeights,
+}
+
+/// The match weight of each field of a pair, none where a record lacks the field. Kept in single
+/// precision (outputs show them to three decimals; the pair's weight is summed in double): a run
+/// holds hundreds of thousands of scored pairs.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(
+    from = "[Option<f64>; crate::compare::FIELDS]",
+    into = "[Option<f64>; crate::compare::FIELDS]"
+)]
+pub struct FieldWeights([f32; crate::compare::FIELDS]);
+
+impl From<[Option<f64>; crate::compare::FIELDS]> for FieldWeights {
+    fn from(weights: [Option<f64>; crate::compare::FIELDS]) -> FieldWeights {
+        FieldWeights::new(weights)
+    }
+}
+
+impl From<FieldWeights> for [Option<f64>; crate::compare::FIELDS] {
+    fn from(weights: FieldWeights) -> Self {
+        weights.get()
+    }
+}
+
+impl FieldWeights {
+    pub fn new(weights: [Option<f64>; crate::compare::FIELDS]) -> FieldWeights {
+        FieldWeights(weights.map(|w| w.map_or(f32::NAN, |w| w as f32)))
+    }
+
+    pub fn get(&self) -> [Option<f64>; crate::compare::FIELDS] {
+        self.0.map(|w| (!w.is_nan()).then_some(f64::from(w)))
+    }
 }
 
 pub struct Linkage {
@@ -77,7 +109,7 @@ fn score_and_cluster(s: &Scoring, freq: &ValueFrequency) -> (Vec<ScoredPair>, Cl
                 b,
                 weight,
                 probability: p,
-                field_weights: model.field_weights(v, Some(&tf)),
+                field_weights: FieldWeights::new(model.field_weights(v, Some(&tf))),
             })
         })
         .collect();

@@ -35,7 +35,15 @@ enum Command {
     Decide(cmd::decide::Args),
 }
 
+/// `mi_option_purge_delay` in mimalloc.h (the bindings name it by an older number).
+const PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
+
 fn main() -> ExitCode {
+    // Memory a stage frees goes back to the system at once, not after a second: a stage's
+    // leftovers would otherwise still count when the next stage builds its own (the peak of a
+    // million-record run is a tenth lower, at no cost in time).
+    // SAFETY: sets an option before any thread but this one runs; mimalloc reads it when it purges.
+    unsafe { libmimalloc_sys::mi_option_set(PURGE_DELAY, 0) };
     let cli = Cli::parse();
     match cli.command {
         Command::Run(args) => cmd::run::main(args),

@@ -259,7 +259,7 @@ pub fn run(input: &Path, plan: Plan, options: &RunOptions) -> Result<RunOutcome>
     let mut survivorship = survive_with(&records, &members, trust, kept);
     drop(members);
     for (g, id) in survivorship.golden.iter_mut().zip(&ids.of_cluster) {
-        g.id = id.clone();
+        g.id = id.as_str().into();
     }
     let survived = if store.is_some() {
         state::survived(&survivorship, &taken_over, &digests)

@@ -19,7 +19,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::cluster::Decisions;
 use crate::compare::FIELDS;
-use crate::link::ScoredPair;
+use crate::link::{FieldWeights, ScoredPair};
 use crate::normalize::record::Known;
 use crate::record::{Fields, Issue, Record, SourceTable, Text};
 use crate::store::{
@@ -211,7 +211,7 @@ pub fn prior_pairs(
                 b: a.max(b),
                 weight: p.weight,
                 probability: p.probability,
-                field_weights,
+                field_weights: FieldWeights::new(field_weights),
             })
         })
         .collect()
@@ -297,7 +297,7 @@ pub fn survived(
             let from = conflicts.partition_point(|k| k.golden < c);
             let to = conflicts.partition_point(|k| k.golden <= c);
             Some(StoredSurvival {
-                golden_id: g.id.clone(),
+                golden_id: g.id.to_string(),
                 members: digests[c].clone(),
                 data: survive::stored::encode(g, &conflicts[from..to])?,
             })
@@ -686,7 +686,7 @@ pub fn settle(f: RunFacts) -> Result<Settled> {
             right: f.rows.id(f.tables, b),
             weight: p.weight,
             probability: p.probability,
-            field_weights: postcard::to_stdvec(&p.field_weights)?,
+            field_weights: postcard::to_stdvec(&p.field_weights.get())?,
         });
     }
     // Golden records: those decided now replace the stored ones; retired ids lose theirs.

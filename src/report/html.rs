@@ -331,7 +331,7 @@ fn record_cells(view: &RunView, i: usize) -> String {
 
 fn weights_cells(p: &ScoredPair) -> String {
     let mut s = String::new();
-    for w in p.field_weights {
+    for w in p.field_weights.get() {
         match w {
             Some(x) => {
                 let _ = write!(

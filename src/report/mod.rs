@@ -340,7 +340,7 @@ pub fn write_pairs(
                 push_fixed(&mut n, p.probability, 6);
                 w.write_field(&n)?;
                 w.write_field(decision.as_bytes())?;
-                for fw in &p.field_weights {
+                for fw in &p.field_weights.get() {
                     n.clear();
                     if let Some(x) = fw {
                         push_fixed(&mut n, *x, 3);
@@ -503,7 +503,9 @@ pub fn write_lineage(dir: &Path, survived: Survived, excel_bom: bool) -> Result<
                     if s.value.is_empty() {
                         continue;
                     }
-                    let (source, key) = s.record.map_or(("", ""), |i| origin(tables, records, i));
+                    let (source, key) = s
+                        .record
+                        .map_or(("", ""), |i| origin(tables, records, i as usize));
                     w.write_record([
                         g.id.as_str(),
                         f.column(),

@@ -572,7 +572,7 @@ fn review_queue<'a>(view: &'a RunView, review: &'a [usize]) -> List<'a> {
             n.clear();
             push_fixed(&mut n, p.probability, 4);
             row.cell(9, &n)?;
-            for (c, w) in p.field_weights.iter().enumerate() {
+            for (c, w) in p.field_weights.get().iter().enumerate() {
                 n.clear();
                 if let Some(x) = w {
                     push_fixed(&mut n, *x, 2);

@@ -21,7 +21,6 @@ pub mod trust;
 
 use chrono::NaiveDate;
 use rayon::prelude::*;
-use std::borrow::Cow;
 use std::sync::LazyLock;
 
 use crate::normalize::record::party_from_name;
@@ -135,18 +134,18 @@ impl Field {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Survivor {
     pub value: Text,
+    /// Why this value: the rule that decided (the fixed texts shared, not copied per value: a run
+    /// holds millions of them).
+    pub rule: Text,
     /// The record (index into the run's records) the value was taken or derived from.
-    pub record: Option<usize>,
-    /// Why this value: the rule that decided (most are fixed texts, shared, not copied per value:
-    /// a run holds millions of them).
-    pub rule: Cow<'static, str>,
+    pub record: Option<u32>,
 }
 
 /// The golden record of one cluster.
 #[derive(Debug, Clone)]
 pub struct GoldenRecord {
     /// `G00000001`: the cluster number + 1, as the crosswalk writes it.
-    pub id: String,
+    pub id: Text,
     pub party: Party,
     /// The cluster's records (indexes into the run's records), in file order.
     pub members: Vec<usize>,
@@ -159,7 +158,7 @@ pub struct GoldenRecord {
 static EMPTY: Survivor = Survivor {
     value: Text::new(),
     record: None,
-    rule: Cow::Borrowed(""),
+    rule: Text::new(),
 };
 
 impl GoldenRecord {
@@ -173,7 +172,7 @@ impl GoldenRecord {
             .collect();
         values.shrink_to_fit();
         GoldenRecord {
-            id,
+            id: id.into(),
             party,
             members,
             values,
@@ -196,7 +195,7 @@ impl GoldenRecord {
         let pinned = Survivor {
             value: value.into(),
             record: None,
-            rule: why.to_string().into(),
+            rule: why.into(),
         };
         match self.values.iter_mut().find(|(f, _)| *f == field) {
             Some((_, s)) => *s = pinned,
@@ -220,7 +219,7 @@ pub struct Conflict {
     pub chosen: bool,
     /// The records holding the value (indexes into the run's records).
     pub records: Vec<usize>,
-    pub reason: Cow<'static, str>,
+    pub reason: Text,
 }
 
 pub struct Survivorship {
@@ -393,35 +392,45 @@ fn rank(records: &[Record], trust: &Trust, field: Field, cands: &[Candidate]) ->
 /// Why the first group won over the second.
 /// `all n records agree` for the cluster sizes most runs have, written once and shared by every
 /// golden value they explain.
-static AGREE: LazyLock<Vec<String>> =
-    LazyLock::new(|| (0..64).map(|n| format!("all {n} records agree")).collect());
+static AGREE: LazyLock<Vec<Text>> = LazyLock::new(|| {
+    (0..64)
+        .map(|n| eco_format!("all {n} records agree"))
+        .collect()
+});
 
-fn why(groups: &[Group]) -> Cow<'static, str> {
+/// A fixed rule, written once and shared by every value it explains.
+macro_rules! fixed {
+    ($text:literal) => {{
+        static TEXT: LazyLock<Text> = LazyLock::new(|| Text::from($text));
+        TEXT.clone()
+    }};
+}
+
+fn why(groups: &[Group]) -> Text {
     let win = &groups[0];
     let Some(next) = groups.get(1) else {
         return match win.records.len() {
             1 => "only value".into(),
             n => match AGREE.get(n) {
-                Some(text) => text.as_str().into(),
-                None => format!("all {n} records agree").into(),
+                Some(text) => text.clone(),
+                None => eco_format!("all {n} records agree"),
             },
         };
     };
     if next.invalid.is_some() && win.invalid.is_none() {
-        return "validity: the only valid value".into();
+        return fixed!("validity: the only valid value");
     }
     if (win.votes - next.votes).abs() > 1e-9 {
-        return format!(
+        return eco_format!(
             "trust-weighted vote: {:.2} ({} records) vs {:.2}",
             win.votes,
             win.records.len(),
             next.votes
-        )
-        .into();
+        );
     }
     match (win.newest, next.newest) {
-        (Some(a), b) if Some(a) > b => format!("recency: {a} is the newest").into(),
-        _ => "file order: equal votes and dates".into(),
+        (Some(a), b) if Some(a) > b => eco_format!("recency: {a} is the newest"),
+        _ => fixed!("file order: equal votes and dates"),
     }
 }
 
@@ -566,7 +575,7 @@ fn decide(records: &[Record], trust: &Trust, c: usize, m: &[usize]) -> Decided {
             if win.invalid.is_none() {
                 values[field as usize] = Survivor {
                     value: win.value.clone(),
-                    record: Some(win.records[0]),
+                    record: Some(win.records[0] as u32),
                     rule: why(&groups),
                 };
             }
@@ -579,8 +588,8 @@ fn decide(records: &[Record], trust: &Trust, c: usize, m: &[usize]) -> Decided {
             "company"
         }
         .into(),
-        record: m.first().copied(),
-        rule: "party of the records".into(),
+        record: m.first().map(|&i| i as u32),
+        rule: fixed!("party of the records"),
     };
     for field in [
         Field::Name,
@@ -632,7 +641,7 @@ fn decide(records: &[Record], trust: &Trust, c: usize, m: &[usize]) -> Decided {
             values[Field::NameEn as usize] = Survivor {
                 value: en.into(),
                 record: from.record,
-                rule: "derived: pinyin of the name".into(),
+                rule: fixed!("derived: pinyin of the name"),
             };
         }
     }
@@ -693,7 +702,7 @@ fn derive_from_id(values: &mut [Survivor]) {
         return;
     };
     let record = id.record;
-    let rule: Cow<'static, str> = "derived: from the 身份证".into();
+    let rule = fixed!("derived: from the 身份证");
     values[Field::Gender as usize] = Survivor {
         value: if info.sex == id_card::Sex::Male {
             "男"
@@ -738,12 +747,12 @@ fn assemble_address(
             tally.sort_by(|a, b| b.1.total_cmp(&a.1));
             tally.into_iter().next().map(|(v, _, i)| (v, i))
         };
-    let rule: Cow<'static, str> = "taken from the records holding the chosen address".into();
+    let rule = fixed!("taken from the records holding the chosen address");
     let set = |field: Field, v: Option<(String, usize)>, values: &mut [Survivor]| {
         if let Some((value, i)) = v {
             values[field as usize] = Survivor {
                 value: value.into(),
-                record: Some(i),
+                record: Some(i as u32),
                 rule: rule.clone(),
             };
         }
@@ -777,11 +786,11 @@ fn assemble_address(
         let keep = values[Field::Address as usize].rule.clone();
         values[Field::Address as usize] = Survivor {
             value: full.into(),
-            record: Some(i),
+            record: Some(i as u32),
             rule: if keep.is_empty() {
                 rule.into()
             } else {
-                format!("{keep}; re-assembled from its divisions").into()
+                eco_format!("{keep}; re-assembled from its divisions")
             },
         };
     }
@@ -802,7 +811,7 @@ fn fill_from_region_code(values: &mut [Survivor]) {
     let Some(region) = division::region_of_code(&code) else {
         return;
     };
-    let rule: Cow<'static, str> = format!("derived: region code of the {what}").into();
+    let rule = eco_format!("derived: region code of the {what}");
     let (p, c) = (
         values[Field::Province as usize].value.clone(),
         values[Field::City as usize].value.clone(),

@@ -5,8 +5,6 @@
 //! Records are named by their position among the cluster's members (which are in file order), so
 //! the form does not depend on where the records sit among a run's records.
 
-use std::borrow::Cow;
-
 use serde::{Deserialize, Serialize};
 
 use super::{golden_id, Conflict, Decided, Field, GoldenRecord, Survivor};
@@ -51,7 +49,7 @@ pub fn encode(golden: &GoldenRecord, conflicts: &[Conflict]) -> Option<Vec<u8>> 
             Some(StoredValue {
                 value: &s.value,
                 record: match s.record {
-                    Some(i) => Some(position(i)?),
+                    Some(i) => Some(position(i as usize)?),
                     None => None,
                 },
                 rule: &s.rule,
@@ -95,14 +93,14 @@ pub fn decode(data: &[u8], c: usize, members: &[usize]) -> Option<Decided> {
         .into_iter()
         .map(|v| {
             let record = match v.record {
-                Some(p) => Some(record(p)?),
+                Some(p) => Some(record(p)? as u32),
                 None => None,
             };
             // A field without a value is not kept (see `GoldenRecord::new`): nothing to copy.
             let (value, rule) = if v.value.is_empty() {
-                (Text::new(), Cow::Borrowed(""))
+                (Text::new(), Text::new())
             } else {
-                (v.value.into(), Cow::Owned(v.rule.to_string()))
+                (v.value.into(), v.rule.into())
             };
             Some(Survivor {
                 value,
@@ -121,7 +119,7 @@ pub fn decode(data: &[u8], c: usize, members: &[usize]) -> Option<Decided> {
                 value: k.value.into(),
                 chosen: k.chosen,
                 records: k.records.into_iter().map(record).collect::<Option<_>>()?,
-                reason: Cow::Owned(k.reason.to_string()),
+                reason: k.reason.into(),
             })
         })
         .collect::<Option<Vec<_>>>()?;
@@ -161,7 +159,7 @@ mod tests {
         for f in Field::ALL {
             let (was, now) = (s.golden[0].get(f), back.golden.get(f));
             assert_eq!((&was.value, &was.rule), (&now.value, &now.rule));
-            assert_eq!(now.record, was.record.map(|i| [7, 9, 12][i]));
+            assert_eq!(now.record, was.record.map(|i| [7, 9, 12][i as usize]));
         }
         assert_eq!(back.conflicts.len(), s.conflicts.len());
         assert!(back.conflicts.iter().all(|k| k.golden == 4));
