@@ -176,9 +176,9 @@ fn name(a: &Record, b: &Record) -> Option<u8> {
         return Some(level);
     }
     let (x, y) = if companies && !a.company_core().is_empty() && !b.company_core().is_empty() {
-        (&a.company_core(), &b.company_core())
+        (a.company_core(), b.company_core())
     } else {
-        (&a.name_key(), &b.name_key())
+        (a.name_key(), b.name_key())
     };
     if one_edit(x, y) {
         return Some(3);
@@ -408,9 +408,9 @@ fn landline(xs: List, ys: List) -> Option<u8> {
 /// (`zhang wei`), the Latin words otherwise (`brittany nash`).
 fn name_words(r: &Record) -> Vec<&str> {
     let source = if r.name_pinyin().is_empty() {
-        &r.name_key()
+        r.name_key()
     } else {
-        &r.name_pinyin()
+        r.name_pinyin()
     };
     source
         .split(|c: char| !c.is_ascii_alphabetic())

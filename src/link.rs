@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use crate::block::{candidate_pairs, default_rules, RuleReport};
 use crate::cluster::{cluster_with, Clustering, Decisions, Edge};
 use crate::compare::{compare, Vector};
-use crate::model::{estimate_u, probability, Model, ValueFrequency};
+use crate::model::{estimate_u, probability, FieldU, Model, ValueFrequency};
 use crate::record::Record;
 
 /// Pairs at or above this probability are the same customer.
@@ -100,9 +100,7 @@ fn score_and_cluster(s: &Scoring, freq: &ValueFrequency) -> (Vec<ScoredPair>, Cl
         .par_iter()
         .zip(vectors)
         .filter_map(|(&(a, b), v)| {
-            crate::progress::tick(1);
-            let tf = freq.u(records, a as usize, b as usize, v);
-            let weight = model.log2_odds(v, Some(&tf));
+            let (tf, weight) = weigh(records, model, freq, (a, b), v);
             let p = probability(weight);
             (p >= REVIEW_PROBABILITY).then(|| ScoredPair {
                 a,
@@ -114,20 +112,8 @@ fn score_and_cluster(s: &Scoring, freq: &ValueFrequency) -> (Vec<ScoredPair>, Cl
         })
         .collect();
     scored.extend_from_slice(kept);
-    scored.sort_by(|x, y| {
-        y.weight
-            .total_cmp(&x.weight)
-            .then((x.a, x.b).cmp(&(y.a, y.b)))
-    });
-    let edges: Vec<Edge> = scored
-        .iter()
-        .filter(|p| p.probability >= MATCH_PROBABILITY)
-        .map(|p| Edge {
-            a: p.a,
-            b: p.b,
-            weight: p.weight,
-        })
-        .collect();
+    scored.sort_by(|x, y| join_order((x.weight, x.a, x.b), (y.weight, y.a, y.b)));
+    let edges: Vec<Edge> = scored.iter().filter_map(accepted).collect();
     let clustering = cluster_with(records, &edges, decisions);
     (scored, clustering)
 }
@@ -147,27 +133,41 @@ fn first_clustering(s: &Scoring, freq: &ValueFrequency) -> Clustering {
         .par_iter()
         .zip(vectors)
         .filter_map(|(&(a, b), v)| {
-            crate::progress::tick(1);
-            let tf = freq.u(records, a as usize, b as usize, v);
-            let weight = model.log2_odds(v, Some(&tf));
+            let (_, weight) = weigh(records, model, freq, (a, b), v);
             (probability(weight) >= MATCH_PROBABILITY).then_some(Edge { a, b, weight })
         })
         .collect();
-    edges.extend(
-        kept.iter()
-            .filter(|p| p.probability >= MATCH_PROBABILITY)
-            .map(|p| Edge {
-                a: p.a,
-                b: p.b,
-                weight: p.weight,
-            }),
-    );
-    edges.sort_by(|x, y| {
-        y.weight
-            .total_cmp(&x.weight)
-            .then((x.a, x.b).cmp(&(y.a, y.b)))
-    });
+    edges.extend(kept.iter().filter_map(accepted));
+    edges.sort_by(|x, y| join_order((x.weight, x.a, x.b), (y.weight, y.a, y.b)));
     cluster_with(records, &edges, decisions)
+}
+
+/// A compared pair's term frequencies (the u of the values it agrees on) and its match weight.
+fn weigh(
+    records: &[Record],
+    model: &Model,
+    freq: &ValueFrequency,
+    (a, b): (u32, u32),
+    v: &Vector,
+) -> (FieldU, f64) {
+    crate::progress::tick(1);
+    let tf = freq.u(records, a as usize, b as usize, v);
+    let weight = model.log2_odds(v, Some(&tf));
+    (tf, weight)
+}
+
+/// The order pairs are joined in: heavier first, then by their records.
+fn join_order(x: (f64, u32, u32), y: (f64, u32, u32)) -> std::cmp::Ordering {
+    y.0.total_cmp(&x.0).then((x.1, x.2).cmp(&(y.1, y.2)))
+}
+
+/// A scored pair as an edge to cluster on, when it is accepted as a match.
+fn accepted(p: &ScoredPair) -> Option<Edge> {
+    (p.probability >= MATCH_PROBABILITY).then_some(Edge {
+        a: p.a,
+        b: p.b,
+        weight: p.weight,
+    })
 }
 
 pub fn link(records: &[Record]) -> Linkage {

@@ -416,12 +416,16 @@ impl fmt::Debug for Record {
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub struct List<'a>(&'a str);
 
+/// The items of a [`List`], in order.
+pub type Items<'a> = std::iter::Flatten<std::option::IntoIter<std::str::Split<'a, char>>>;
+
 impl<'a> List<'a> {
-    pub fn iter(self) -> impl DoubleEndedIterator<Item = &'a str> + Clone + 'a {
+    pub fn iter(self) -> Items<'a> {
         // An empty list has no items, not one empty item.
-        self.0
-            .split(LIST_SEPARATOR)
-            .filter(move |_| !self.0.is_empty())
+        (!self.0.is_empty())
+            .then(|| self.0.split(LIST_SEPARATOR))
+            .into_iter()
+            .flatten()
     }
 
     pub fn is_empty(self) -> bool {
@@ -443,10 +447,10 @@ impl<'a> List<'a> {
 
 impl<'a> IntoIterator for List<'a> {
     type Item = &'a str;
-    type IntoIter = Box<dyn DoubleEndedIterator<Item = &'a str> + 'a>;
+    type IntoIter = Items<'a>;
 
-    fn into_iter(self) -> Self::IntoIter {
-        Box::new(self.iter())
+    fn into_iter(self) -> Items<'a> {
+        self.iter()
     }
 }
 

@@ -18,7 +18,6 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::cluster::Decisions;
-use crate::compare::FIELDS;
 use crate::link::{FieldWeights, ScoredPair};
 use crate::normalize::record::Known;
 use crate::record::{Fields, Issue, Record, SourceTable, Text};
@@ -204,14 +203,13 @@ pub fn prior_pairs(
         .filter_map(|p| {
             let a = of(&p.left)?;
             let b = of(&p.right)?;
-            let field_weights: [Option<f64>; FIELDS] =
-                postcard::from_bytes(&p.field_weights).ok()?;
+            let field_weights: FieldWeights = postcard::from_bytes(&p.field_weights).ok()?;
             Some(ScoredPair {
                 a: a.min(b),
                 b: a.max(b),
                 weight: p.weight,
                 probability: p.probability,
-                field_weights: FieldWeights::new(field_weights),
+                field_weights,
             })
         })
         .collect()
@@ -686,7 +684,7 @@ pub fn settle(f: RunFacts) -> Result<Settled> {
             right: f.rows.id(f.tables, b),
             weight: p.weight,
             probability: p.probability,
-            field_weights: postcard::to_stdvec(&p.field_weights.get())?,
+            field_weights: postcard::to_stdvec(&p.field_weights)?,
         });
     }
     // Golden records: those decided now replace the stored ones; retired ids lose theirs.
