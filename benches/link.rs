@@ -108,7 +108,7 @@ fn records(n: usize) -> Vec<Record> {
 
 fn bench(c: &mut Criterion) {
     let small = records(20_000);
-    let (pairs, _) = candidate_pairs(&small, &default_rules());
+    let (pairs, _) = candidate_pairs(&small, &default_rules(), None);
     let mut group = c.benchmark_group("compare");
     let sample: Vec<(u32, u32)> = pairs
         .iter()
@@ -135,7 +135,7 @@ fn bench(c: &mut Criterion) {
         };
         group.throughput(Throughput::Elements(n as u64));
         group.bench_with_input(BenchmarkId::new("all_rules", n), &rs, |b, rs| {
-            b.iter(|| black_box(candidate_pairs(rs, &default_rules()).0.len()))
+            b.iter(|| black_box(candidate_pairs(rs, &default_rules(), None).0.len()))
         });
     }
     group.finish();

@@ -298,11 +298,15 @@ fn pack(i: u32, j: u32) -> u64 {
     (u64::from(i.min(j)) << 32) | u64::from(i.max(j))
 }
 
-/// Candidate pairs `(i, j)` with `i < j`, sorted, and a report per rule.
+/// Candidate pairs `(i, j)` with `i < j`, sorted, and a report per rule. With `fresh` (records new
+/// or changed since the last run), only the pairs with at least one fresh record, and the reports
+/// count those: an incremental run compares nothing else.
 pub fn candidate_pairs(
     records: &[Record],
     rules: &[BlockingRule],
+    fresh: Option<&[bool]>,
 ) -> (Vec<(u32, u32)>, Vec<RuleReport>) {
+    let is_fresh = |i: u32| fresh.is_none_or(|f| f[i as usize]);
     let mut all: Vec<u64> = Vec::new();
     let mut reports = Vec::new();
     let mut narrowing: Option<Narrowing> = None;
@@ -326,7 +330,7 @@ pub fn candidate_pairs(
         keyed.par_sort_unstable();
         let mut blocks: Vec<&[(u64, u32)]> = keyed
             .chunk_by(|x, y| x.0 == y.0)
-            .filter(|b| b.len() >= 2)
+            .filter(|b| b.len() >= 2 && b.iter().any(|&(_, i)| is_fresh(i)))
             .collect();
         // Large blocks first, so that the parallel work is spread evenly.
         blocks.sort_by_key(|b| std::cmp::Reverse(b.len()));
@@ -338,6 +342,9 @@ pub fn candidate_pairs(
         let emit = |members: &[u32], found: &mut Vec<u64>| {
             for (x, &i) in members.iter().enumerate() {
                 for &j in &members[x + 1..] {
+                    if !is_fresh(i) && !is_fresh(j) {
+                        continue;
+                    }
                     let (p, q) = (records[i as usize].party, records[j as usize].party);
                     if p.is_some() && q.is_some() && p != q {
                         continue; // a person and a company are never one customer
@@ -448,7 +455,7 @@ mod tests {
             rec("李娜", "13800000001"),
             rec("王芳", ""),
         ];
-        let (pairs, reports) = candidate_pairs(&records, &default_rules());
+        let (pairs, reports) = candidate_pairs(&records, &default_rules(), None);
         assert_eq!(pairs, vec![(0, 1), (0, 2), (1, 2)]);
         let mobile = reports.iter().find(|r| r.rule == "mobile").unwrap();
         assert_eq!((mobile.pairs, mobile.new_pairs), (3, 3));
@@ -459,7 +466,7 @@ mod tests {
     #[test]
     fn oversized_blocks_are_skipped_and_reported() {
         let records: Vec<Record> = (0..300).map(|_| rec("张伟", "")).collect();
-        let (pairs, reports) = candidate_pairs(&records, &default_rules());
+        let (pairs, reports) = candidate_pairs(&records, &default_rules(), None);
         assert!(pairs.is_empty());
         let name = reports.iter().find(|r| r.rule == "name").unwrap();
         assert_eq!((name.skipped_blocks, name.skipped_records), (1, 300));

@@ -178,10 +178,8 @@ pub fn link(records: &[Record]) -> Linkage {
 /// record, scored with the last run's model; the steward's decisions are honoured in clustering.
 pub fn link_with(records: &[Record], prior: Option<Prior>, decisions: &Decisions) -> Linkage {
     // Blocking gives test records no keys, so they take part in no pair.
-    let (mut pairs, blocking) = candidate_pairs(records, &default_rules());
-    if let Some(p) = &prior {
-        pairs.retain(|&(a, b)| p.fresh[a as usize] || p.fresh[b as usize]);
-    }
+    let (pairs, blocking) =
+        candidate_pairs(records, &default_rules(), prior.as_ref().map(|p| p.fresh));
     crate::progress::stage("compare", pairs.len() as u64);
     let vectors: Vec<Vector> = pairs
         .par_iter()
@@ -190,6 +188,7 @@ pub fn link_with(records: &[Record], prior: Option<Prior>, decisions: &Decisions
             compare(&records[a as usize], &records[b as usize])
         })
         .collect();
+    let prior_given = prior.is_some();
     let (model, kept) = match prior {
         Some(p) => (p.model, p.pairs),
         None => {
@@ -208,7 +207,8 @@ pub fn link_with(records: &[Record], prior: Option<Prior>, decisions: &Decisions
     };
     crate::progress::stage("score", 2 * pairs.len() as u64);
     // Two passes: the first clustering tells whose records a name's count should leave out.
-    let first = ValueFrequency::new(records, None);
+    // An incremental run weighs only the pairs it compared: only their values are counted.
+    let first = ValueFrequency::new(records, None, prior_given.then_some(pairs.as_slice()));
     let clustering = first_clustering(&scoring, &first);
     let second = first.regroup(clustering.cluster_of.clone());
     let (scored, clustering) = score_and_cluster(&scoring, &second);

@@ -7,7 +7,7 @@
 //! Every sum runs over fixed chunks in a fixed order, so a model trained with 1 or 16 threads is
 //! bit-for-bit the same. The trained model is plain data, saved as JSON and loadable.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -44,8 +44,8 @@ pub struct ValueFrequency {
     per_group: Vec<(u32, u32)>,
     groups: Option<Vec<u32>>,
     total: f64,
-    /// Every record's every key (hashed), with the record: what [`ValueFrequency::regroup`]
-    /// counts again.
+    /// Every record's every key (hashed; only the keys asked about, when that is known), with the
+    /// record: what [`ValueFrequency::regroup`] counts again.
     keyed: Vec<(u64, u32)>,
 }
 
@@ -119,11 +119,23 @@ fn keys(r: &Record) -> Vec<u64> {
 
 impl ValueFrequency {
     /// `groups`: a first clustering of `records` (group number per record), when there is one.
-    pub fn new(records: &[Record], groups: Option<Vec<u32>>) -> Self {
+    /// `pairs`: when given, only the pairs whose u will be asked for; keys neither record of any
+    /// of them has are not counted (an incremental run weighs a few pairs among many records).
+    pub fn new(records: &[Record], groups: Option<Vec<u32>>, pairs: Option<&[(u32, u32)]>) -> Self {
+        let wanted: Option<HashSet<u64>> = pairs.map(|pairs| {
+            let mut involved: Vec<u32> = pairs.iter().flat_map(|&(a, b)| [a, b]).collect();
+            involved.par_sort_unstable();
+            involved.dedup();
+            involved
+                .par_iter()
+                .flat_map_iter(|&i| keys(&records[i as usize]))
+                .collect()
+        });
         let keyed = records
             .par_iter()
             .enumerate()
             .flat_map_iter(|(i, r)| keys(r).into_iter().map(move |k| (k, i as u32)))
+            .filter(|(k, _)| wanted.as_ref().is_none_or(|w| w.contains(k)))
             .collect();
         Self::count(records.len(), keyed, groups)
     }

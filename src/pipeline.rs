@@ -80,6 +80,7 @@ pub struct RunOptions {
 
 pub fn run(input: &Path, plan: Plan, options: &RunOptions) -> Result<RunOutcome> {
     let started = Instant::now();
+    std::thread::spawn(crate::normalize::phone::warm_up);
     // The store's transaction begins here and ends after the last output is written. The store is
     // read while the sources are.
     let (opened, results) = rayon::join(
@@ -445,18 +446,37 @@ pub fn run(input: &Path, plan: Plan, options: &RunOptions) -> Result<RunOutcome>
         unmask: options.unmask,
     };
     progress::tick(1);
-    let ((issues_csv, xlsx), html) = rayon::join(
+    // The store's writes are made beside the last reports, and committed once every output is
+    // written.
+    let run_number = settled.as_ref().map(|s| s.change.run);
+    let mut store = store;
+    let (((issues_csv, xlsx), html), staged) = rayon::join(
         || {
             rayon::join(
-                || report::write_issues(out, &issues, bom),
-                || report::xlsx::write(out, &view),
+                || {
+                    rayon::join(
+                        || report::write_issues(out, &issues, bom),
+                        || report::xlsx::write(out, &view),
+                    )
+                },
+                || report::html::write(out, &view),
             )
         },
-        || report::html::write(out, &view),
+        || -> Result<()> {
+            if let (Some(store), Some(settled)) = (store.as_mut(), settled) {
+                let mut change = settled.change;
+                change.finished = chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string();
+                change.input = input.display().to_string();
+                change.summary = summary["state"].to_string();
+                store.stage(&change)?;
+            }
+            Ok(())
+        },
     );
     issues_csv?;
     xlsx?;
     html?;
+    staged?;
     progress::tick(2);
     // The report stage ends with the last report written.
     let mut summary = summary;
@@ -464,12 +484,8 @@ pub fn run(input: &Path, plan: Plan, options: &RunOptions) -> Result<RunOutcome>
     summary["timings_ms"]["total"] = json!(started.elapsed().as_millis());
     summary["peak_rss_mib"]["report"] = memory::peak_rss_mib().into();
     report::write_json(&options.out, "summary.json", &summary)?;
-    if let (Some(store), Some(settled)) = (store, settled) {
-        let mut change = settled.change;
-        change.finished = chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string();
-        change.input = input.display().to_string();
-        change.summary = summary["state"].to_string();
-        store.save(change)?;
+    if let (Some(store), Some(run)) = (store, run_number) {
+        store.commit(run)?;
     }
     progress::done();
     Ok(RunOutcome {

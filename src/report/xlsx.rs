@@ -59,7 +59,7 @@ const LAST_ROW: u32 = 1_048_575;
 
 /// Rows formatted and deflated together: enough that a block's deflate window fills, few enough
 /// that the blocks keep both cores busy.
-const BLOCK_ROWS: usize = 16_384;
+const BLOCK_ROWS: usize = 4_096;
 
 /// A list sheet: its name, its header, how many rows, and how to write row `i`'s cells.
 struct List<'a> {
