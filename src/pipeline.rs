@@ -1,6 +1,7 @@
 //! One run of the pipeline, stage after stage, with the conservation check at the end: every row
 //! read from every source is either a record in the crosswalk or a row in the quarantine.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -10,7 +11,7 @@ use serde_json::json;
 
 use crate::config::Plan;
 use crate::gates::{self, GateResult, RunFacts};
-use crate::ingest::{read_source, IngestError};
+use crate::ingest::{cache, read_source, IngestError};
 use crate::link::{link_with, Prior, MATCH_PROBABILITY};
 use crate::memory;
 use crate::model::Model;
@@ -82,23 +83,83 @@ pub fn run(input: &Path, plan: Plan, options: &RunOptions) -> Result<RunOutcome>
     let started = Instant::now();
     std::thread::spawn(crate::normalize::phone::warm_up);
     // The store's transaction begins here and ends after the last output is written. The store is
-    // read while the sources are.
-    let (opened, results) = rayon::join(
-        || -> Result<(Option<Store>, Snapshot)> {
-            match &options.state {
-                Some(target) => {
-                    let mut store = Store::open(target)?;
-                    let snap = store.load()?;
-                    Ok((Some(store), snap))
-                }
-                None => Ok((None, Snapshot::default())),
+    // read while the sources are; a source whose file and options are those of the last run is
+    // taken from the store instead of being parsed again.
+    let mut store = options.state.as_ref().map(Store::open).transpose()?;
+    let names: Vec<String> = plan.sources.iter().map(|s| s.name()).collect();
+    let digests: Vec<Option<String>> = match &store {
+        Some(_) if !options.full => plan
+            .sources
+            .par_iter()
+            .map(|s| cache::kept(s).then(|| cache::digest(s).ok()).flatten())
+            .collect(),
+        _ => vec![None; names.len()],
+    };
+    let known_sources = match store.as_mut() {
+        Some(store) => store.source_digests()?,
+        None => HashMap::new(),
+    };
+    let unchanged: Vec<bool> = names
+        .iter()
+        .zip(&digests)
+        .map(|(n, d)| d.is_some() && known_sources.get(n) == d.as_ref())
+        .collect();
+    let (loaded, reads) = rayon::join(
+        || -> Result<(Snapshot, Vec<Option<SourceTable>>)> {
+            let Some(store) = store.as_mut() else {
+                return Ok((Snapshot::default(), Vec::new()));
+            };
+            let snap = store.load()?;
+            let mut cached = Vec::new();
+            for (name, &unchanged) in names.iter().zip(&unchanged) {
+                let data = match unchanged {
+                    true => store.source_table(name)?,
+                    false => None,
+                };
+                cached.push(data.and_then(|d| cache::decode(&d)));
             }
+            Ok((snap, cached))
         },
-        || -> Vec<Result<SourceTable, IngestError>> {
-            plan.sources.par_iter().map(read_source).collect()
+        || -> Vec<Option<Result<Read, IngestError>>> {
+            plan.sources
+                .par_iter()
+                .zip(&unchanged)
+                .zip(&digests)
+                .map(|((spec, &unchanged), digest)| {
+                    (!unchanged).then(|| read_and_encode(spec, digest.is_some()))
+                })
+                .collect()
         },
     );
-    let (store, mut snap) = opened?;
+    let (mut snap, mut cached) = loaded?;
+    if let Some(verdicts) = snap.phone_verdicts.as_deref() {
+        if state::incremental(&snap) {
+            crate::normalize::phone::remember_verdicts(verdicts);
+        }
+    }
+    let mut results = Vec::new();
+    let mut sources_upsert = Vec::new();
+    let mut sources_taken_over = Vec::new();
+    for (i, read) in reads.into_iter().enumerate() {
+        let cached = cached.get_mut(i).and_then(Option::take);
+        if let (None, Some(table)) = (&read, cached) {
+            sources_taken_over.push(names[i].clone());
+            results.push(Ok(table));
+            continue;
+        }
+        // Read now what the store could not give back.
+        let read = read.unwrap_or_else(|| read_and_encode(&plan.sources[i], true));
+        results.push(read.map(|(table, encoded)| {
+            if let (Some(digest), Some(encoded)) = (&digests[i], encoded) {
+                sources_upsert.push((names[i].clone(), digest.clone(), encoded));
+            }
+            table
+        }));
+    }
+    let sources_delete: Vec<String> = known_sources
+        .into_keys()
+        .filter(|n| !names.contains(n))
+        .collect();
     if options.full {
         // Without the model nothing of the last run's work is taken over (see `state::incremental`).
         snap.model = None;
@@ -415,6 +476,7 @@ pub fn run(input: &Path, plan: Plan, options: &RunOptions) -> Result<RunOutcome>
         "state": settled.as_ref().map(|s| {
             let mut counts = s.counts.clone();
             counts["store"] = options.state.as_ref().map(Target::display).unwrap_or_default().into();
+            counts["sources_unchanged"] = json!(sources_taken_over);
             counts
         }),
         "decisions": decided,
@@ -465,6 +527,8 @@ pub fn run(input: &Path, plan: Plan, options: &RunOptions) -> Result<RunOutcome>
         || -> Result<()> {
             if let (Some(store), Some(settled)) = (store.as_mut(), settled) {
                 let mut change = settled.change;
+                change.sources_upsert = sources_upsert;
+                change.sources_delete = sources_delete;
                 change.finished = chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string();
                 change.input = input.display().to_string();
                 change.summary = summary["state"].to_string();
@@ -504,6 +568,15 @@ pub fn run(input: &Path, plan: Plan, options: &RunOptions) -> Result<RunOutcome>
             _ids: ids,
         },
     })
+}
+
+/// A source as read from its file, with its stored form when the run keeps one.
+type Read = (SourceTable, Option<Vec<u8>>);
+
+fn read_and_encode(spec: &crate::ingest::SourceSpec, encode: bool) -> Result<Read, IngestError> {
+    let table = read_source(spec)?;
+    let encoded = encode.then(|| cache::encode(&table));
+    Ok((table, encoded))
 }
 
 /// Pinned field values: each pin decision sets its field on the golden record its id stands for

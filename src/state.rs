@@ -703,6 +703,7 @@ pub fn settle(f: RunFacts) -> Result<Settled> {
         ("next_id", f.ids.next.to_string()),
         ("model", f.model.clone()),
         ("trust", f.trust.clone()),
+        ("phone_verdicts", crate::normalize::phone::verdicts()),
     ];
     diff.sort();
     let counts = serde_json::json!({

@@ -6,6 +6,7 @@
 
 use std::path::Path;
 
+use rayon::prelude::*;
 use serde_json::{Map, Value};
 
 use super::encoding::decode;
@@ -25,22 +26,31 @@ pub fn read(path: &Path, name: &str, options: &SourceOptions) -> Result<SourceTa
             builder.note("layout", "array");
             for (i, item) in items.into_iter().enumerate() {
                 let position = Position::Item(i as u64 + 1);
-                take(&mut builder, position, item, String::new);
+                take(&mut builder, position, parse(item), String::new);
             }
             return builder.finish(options);
         }
     }
     builder.note("layout", "lines");
+    // Lines are parsed on every core, then taken in file order (columns are numbered as met).
+    let lines: Vec<&str> = text.lines().collect();
+    let parsed: Vec<Option<Result<Parsed, serde_json::Error>>> = lines
+        .par_iter()
+        .map(|line| {
+            let line = line.trim_end_matches('\r');
+            (!line.trim().is_empty()).then(|| serde_json::from_str::<Value>(line).map(parse))
+        })
+        .collect();
     let mut blank = 0u64;
-    for (i, line) in text.lines().enumerate() {
+    for (i, (line, parsed)) in lines.iter().zip(parsed).enumerate() {
         let line = line.trim_end_matches('\r');
-        if line.trim().is_empty() {
+        let Some(parsed) = parsed else {
             blank += 1;
             continue;
-        }
+        };
         let position = Position::Line(i as u64 + 1);
-        match serde_json::from_str::<Value>(line) {
-            Ok(value) => take(&mut builder, position, value, || line.to_string()),
+        match parsed {
+            Ok(parsed) => take(&mut builder, position, parsed, || line.to_string()),
             Err(e) => {
                 let key = salvage_id(line);
                 let cells = key
@@ -59,18 +69,33 @@ pub fn read(path: &Path, name: &str, options: &SourceOptions) -> Result<SourceTa
     builder.finish(options)
 }
 
-fn take(builder: &mut TableBuilder, position: Position, value: Value, raw: impl Fn() -> String) {
+/// An item as read: an object's flattened values, or what else it is.
+enum Parsed {
+    Object(Vec<(String, String)>),
+    Other(Value),
+}
+
+fn parse(value: Value) -> Parsed {
     match value {
         Value::Object(obj) => {
             let mut flat = Vec::new();
             flatten("", &obj, &mut flat);
+            Parsed::Object(flat)
+        }
+        other => Parsed::Other(other),
+    }
+}
+
+fn take(builder: &mut TableBuilder, position: Position, parsed: Parsed, raw: impl Fn() -> String) {
+    match parsed {
+        Parsed::Object(flat) => {
             let cells = flat
                 .into_iter()
                 .map(|(path, v)| (builder.column(&path), v))
                 .collect();
             builder.push(position, cells);
         }
-        other => {
+        Parsed::Other(other) => {
             let kind = match other {
                 Value::Array(_) => "an array",
                 Value::String(_) => "a string",

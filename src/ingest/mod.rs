@@ -7,6 +7,7 @@
 //! all readers and live in `table`.
 
 pub mod access;
+pub mod cache;
 pub mod delimited;
 pub mod encoding;
 pub mod excel;

@@ -475,6 +475,28 @@ fn verdict_key(digits: &str) -> Option<u64> {
 static VERDICTS: LazyLock<std::sync::RwLock<HashMap<u64, Option<Type>>>> =
     LazyLock::new(Default::default);
 
+/// The verdicts memoized so far, as JSON: the state store keeps them, so that a later run of the
+/// same steward takes them over ([`remember_verdicts`]) instead of asking libphonenumber again
+/// for every prefix it meets (an incremental run normalizes few rows, of many prefixes).
+pub fn verdicts() -> String {
+    let mut all: Vec<(u64, Option<Type>)> = VERDICTS
+        .read()
+        .expect("verdict memo")
+        .iter()
+        .map(|(k, v)| (*k, *v))
+        .collect();
+    all.sort_unstable_by_key(|(k, _)| *k);
+    serde_json::to_string(&all).expect("verdicts serialize")
+}
+
+/// Take over verdicts [`verdicts`] wrote (by this steward version: the caller checks). Anything
+/// unreadable is ignored: the verdicts are then found again.
+pub fn remember_verdicts(json: &str) {
+    if let Ok(all) = serde_json::from_str::<Vec<(u64, Option<Type>)>>(json) {
+        VERDICTS.write().expect("verdict memo").extend(all);
+    }
+}
+
 fn lib_type(digits: &str) -> Option<Type> {
     let Some(key) = verdict_key(digits) else {
         return lib_type_uncached(digits);
@@ -782,5 +804,23 @@ mod tests {
             let twice = parse(&once.canonical);
             prop_assert_eq!(twice.canonical, once.canonical);
         }
+    }
+
+    #[test]
+    fn verdicts_round_trip_through_their_stored_form() {
+        parse("13800138000");
+        parse("010 6552 9988");
+        let stored = verdicts();
+        let all: Vec<(u64, Option<Type>)> = serde_json::from_str(&stored).unwrap();
+        assert!(all.len() >= 2, "{stored}");
+        remember_verdicts(&stored);
+        remember_verdicts("not json");
+        // Other tests add verdicts meanwhile: these are all still there, unchanged.
+        let now: HashMap<u64, Option<Type>> = serde_json::from_str::<Vec<_>>(&verdicts())
+            .unwrap()
+            .into_iter()
+            .collect();
+        assert!(all.iter().all(|(k, v)| now.get(k) == Some(v)));
+        assert_eq!(parse("13800138000").kind, PhoneKind::Mobile);
     }
 }

@@ -138,18 +138,20 @@ pub fn push_fixed(out: &mut String, x: f64, digits: usize) {
     }
 }
 
-/// Rows of a CSV formatted together, on one core.
-const BLOCK_ROWS: usize = 16_384;
+/// Rows of a CSV formatted together, on one core: blocks small enough that a run's files keep
+/// both cores busy to their end.
+const BLOCK_ROWS: usize = 8_192;
 
-/// A CSV file of `header` and the rows items `0..count` make: blocks of items are formatted by
-/// `block` on every core and written in order, as many blocks at a time as there are cores and
-/// one, so that little of the file is held in memory. Each block gets a CSV writer of its own; a record's quoting depends on the
-/// record alone, so the file is the same as one writer's.
+/// A CSV file of `header` and the rows items `0..count` make: blocks of `per_block` items are
+/// formatted by `block` on every core and written in order, twice as many blocks at a time as
+/// there are cores (so that no core waits long for the others at the end of each window), so that
+/// little of the file is held in memory. Each block gets a CSV writer of its own; a record's
+/// quoting depends on the record alone, so the file is the same as one writer's.
 fn write_blocks<H: AsRef<[u8]>>(
     dir: &Path,
     file: &str,
     header: impl IntoIterator<Item = H>,
-    count: usize,
+    (count, per_block): (usize, usize),
     block: impl Fn(Range<usize>, &mut csv::Writer<Vec<u8>>) -> Result<()> + Sync,
     excel_bom: bool,
 ) -> Result<()> {
@@ -157,11 +159,11 @@ fn write_blocks<H: AsRef<[u8]>>(
     w.write_record(header)?;
     let mut out = w.into_inner().map_err(|e| e.into_error())?;
     let blocks: Vec<Range<usize>> = (0..count)
-        .step_by(BLOCK_ROWS)
-        .map(|start| start..(start + BLOCK_ROWS).min(count))
+        .step_by(per_block)
+        .map(|start| start..(start + per_block).min(count))
         .collect();
     // One buffer per block of a window, kept from window to window.
-    let mut buffers: Vec<Vec<u8>> = vec![Vec::new(); rayon::current_num_threads() + 1];
+    let mut buffers: Vec<Vec<u8>> = vec![Vec::new(); 2 * rayon::current_num_threads()];
     for window in blocks.chunks(buffers.len()) {
         buffers
             .par_iter_mut()
@@ -202,7 +204,7 @@ pub fn write_crosswalk(
         dir,
         "crosswalk.csv",
         ["source", "source_record_key", "golden_id"],
-        rows,
+        (rows, BLOCK_ROWS),
         |range, w| {
             for n in range {
                 let at = lines.partition_point(|&(_, first, _)| first <= n) - 1;
@@ -262,7 +264,7 @@ pub fn write_issues(dir: &Path, issues: &[Issue], excel_bom: bool) -> Result<()>
         dir,
         "issues.csv",
         ISSUE_COLUMNS,
-        issues.len(),
+        (issues.len(), BLOCK_ROWS),
         |range, w| {
             for i in &issues[range] {
                 w.write_record([
@@ -315,7 +317,7 @@ pub fn write_pairs(
         dir,
         "pairs.csv",
         &header,
-        pairs.len(),
+        (pairs.len(), BLOCK_ROWS),
         |range, w| {
             let mut n = String::new();
             for p in &pairs[range] {
@@ -385,7 +387,7 @@ pub fn write_golden(dir: &Path, survived: Survived, excel_bom: bool) -> Result<(
         dir,
         "golden.csv",
         header,
-        golden.len(),
+        (golden.len(), BLOCK_ROWS),
         |range, w| {
             let mut count = itoa::Buffer::new();
             let mut sources = String::new();
@@ -462,7 +464,7 @@ pub fn write_conflicts(dir: &Path, survived: Survived, excel_bom: bool) -> Resul
         dir,
         "conflicts.csv",
         CONFLICT_COLUMNS,
-        conflicts.len(),
+        (conflicts.len(), BLOCK_ROWS),
         |range, w| {
             let mut count = itoa::Buffer::new();
             for c in &conflicts[range] {
@@ -495,7 +497,8 @@ pub fn write_lineage(dir: &Path, survived: Survived, excel_bom: bool) -> Result<
             "source_record_key",
             "rule",
         ],
-        golden.len(),
+        // A golden record has a lineage row per field it holds.
+        (golden.len(), BLOCK_ROWS / 16),
         |range, w| {
             for g in &golden[range] {
                 for f in Field::ALL {

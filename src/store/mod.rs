@@ -174,6 +174,7 @@ const SCHEMA: &[&str] = &[
     "CREATE INDEX IF NOT EXISTS pairs_right ON pairs (right_source, right_key)",
     "CREATE TABLE IF NOT EXISTS issues (source TEXT NOT NULL, key TEXT NOT NULL, field TEXT NOT NULL, kind TEXT NOT NULL, severity TEXT NOT NULL, PRIMARY KEY (source, key, field, kind))",
     "CREATE TABLE IF NOT EXISTS survivorship (golden_id TEXT PRIMARY KEY, members TEXT NOT NULL, data BYTEA NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS sources (name TEXT PRIMARY KEY, digest TEXT NOT NULL, data BYTEA NOT NULL)",
     "CREATE TABLE IF NOT EXISTS decisions (decision BIGINT PRIMARY KEY, kind TEXT NOT NULL, a TEXT NOT NULL, b TEXT NOT NULL, value TEXT NOT NULL, made TEXT NOT NULL)",
 ];
 
@@ -243,6 +244,8 @@ pub struct Snapshot {
     pub model: Option<String>,
     /// The source trust the last full run learned, as JSON (`state::FrozenTrust`).
     pub trust: Option<String>,
+    /// libphonenumber's verdicts on number prefixes, as JSON (`normalize::phone::verdicts`).
+    pub phone_verdicts: Option<String>,
     /// Sorted by source and key (see [`Snapshot::find`]).
     pub records: Vec<StoredRecord>,
     /// [`record_hash`] → position in `records`.
@@ -336,6 +339,10 @@ pub struct Change {
     /// Golden records survivorship made in this run, and the golden ids whose stored one goes.
     pub survived_upsert: Vec<StoredSurvival>,
     pub survived_delete: Vec<String>,
+    /// Sources read from their files in this run: `(name, digest, table)` (`ingest::cache`).
+    pub sources_upsert: Vec<(String, String, Vec<u8>)>,
+    /// Stored sources this run no longer has.
+    pub sources_delete: Vec<String>,
 }
 
 /// An open store, inside the transaction of the current run.
@@ -412,6 +419,7 @@ impl Store {
                 "next_id" => snap.next_id = row[1].text().parse().unwrap_or(1),
                 "model" => snap.model = Some(row[1].text().to_string()),
                 "trust" => snap.trust = Some(row[1].text().to_string()),
+                "phone_verdicts" => snap.phone_verdicts = Some(row[1].text().to_string()),
                 _ => {}
             }
         }
@@ -512,6 +520,38 @@ impl Store {
             })
             .collect();
         Ok(snap)
+    }
+
+    /// The digest of every stored source table, by source name (see `ingest::cache`).
+    pub fn source_digests(&mut self) -> Result<HashMap<String, String>> {
+        Ok(self
+            .rows(
+                "SELECT name, digest FROM sources",
+                &[Kind::Text, Kind::Text],
+            )?
+            .into_iter()
+            .map(|row| {
+                let [name, digest] = texts(row);
+                (name, digest)
+            })
+            .collect())
+    }
+
+    /// The stored table of a source, in binary, when there is one.
+    pub fn source_table(&mut self, name: &str) -> Result<Option<Vec<u8>>> {
+        let rows = self
+            .db
+            .query(
+                "SELECT data FROM sources WHERE name = $1",
+                &[name.into()],
+                &[Kind::Bytes],
+            )
+            .with_context(|| format!("cannot read the state store {}", self.target.display()))?;
+        Ok(rows
+            .into_iter()
+            .next()
+            .and_then(|mut row| row.pop())
+            .map(Val::into_bytes))
     }
 
     pub fn decisions(&mut self) -> Result<Vec<StoredDecision>> {
@@ -690,6 +730,30 @@ impl Store {
             pairs,
             "ON CONFLICT (left_source, left_key, right_source, right_key) DO UPDATE SET weight = excluded.weight, probability = excluded.probability, field_weights = excluded.field_weights",
         )?;
+        let sources_gone: Vec<Vec<Val>> = c
+            .sources_delete
+            .iter()
+            .map(|name| vec![name.clone().into()])
+            .collect();
+        delete_rows(db, "sources", &["name"], sources_gone)?;
+        let sources = c
+            .sources_upsert
+            .iter()
+            .map(|(name, digest, data)| {
+                vec![
+                    name.clone().into(),
+                    digest.clone().into(),
+                    data.clone().into(),
+                ]
+            })
+            .collect();
+        insert(
+            db,
+            "sources",
+            &["name", "digest", "data"],
+            sources,
+            "ON CONFLICT (name) DO UPDATE SET digest = excluded.digest, data = excluded.data",
+        )?;
         let gone: Vec<Vec<Val>> = c
             .issues_delete
             .iter()
@@ -867,25 +931,25 @@ pub fn content_hash(columns: &[String], key: &str, values: &[impl AsRef<str>]) -
     row_hash(&columns_hash(columns), key, values)
 }
 
-/// The part of [`content_hash`] that every row of a source shares: its columns, as the bytes every
-/// row's hashed text begins with.
-pub fn columns_hash(columns: &[String]) -> Vec<u8> {
-    let mut prefix = Vec::new();
+/// The part of [`content_hash`] that every row of a source shares: the digest of its columns, which
+/// every row's hashed text begins with.
+pub fn columns_hash(columns: &[String]) -> [u8; 32] {
+    let mut h = blake3::Hasher::new();
     for c in columns {
-        prefix.extend_from_slice(c.as_bytes());
-        prefix.push(0x1f);
+        h.update(c.as_bytes());
+        h.update(&[0x1f]);
     }
-    prefix.push(0x1e);
-    prefix
+    *h.finalize().as_bytes()
 }
 
-/// [`content_hash`] of a row, its source's columns laid out once (see [`columns_hash`]). The
+/// [`content_hash`] of a row, its source's columns digested once (see [`columns_hash`]). The
 /// row's text is put together and hashed in one call: BLAKE3 over many small pieces costs several
 /// times as much, for the same digest.
-pub fn row_hash(columns: &[u8], key: &str, values: &[impl AsRef<str>]) -> String {
+pub fn row_hash(columns: &[u8; 32], key: &str, values: &[impl AsRef<str>]) -> String {
     let size = values.iter().map(|v| v.as_ref().len() + 1).sum::<usize>();
-    let mut text = Vec::with_capacity(columns.len() + key.len() + size);
+    let mut text = Vec::with_capacity(33 + key.len() + size);
     text.extend_from_slice(columns);
+    text.push(0x1e);
     text.extend_from_slice(key.as_bytes());
     for v in values {
         text.push(0x1f);
@@ -967,9 +1031,12 @@ mod tests {
         assert_ne!(h, content_hash(&cols, "2", &["张伟"]));
         assert_ne!(h, content_hash(&["姓名:".into()], "1", &["张伟"]));
         // Stores keep these digests: the hashed text must stay what it was.
+        let columns = blake3::hash("姓名:Some(Name)\x1f".as_bytes());
+        let mut text = columns.as_bytes().to_vec();
+        text.extend_from_slice("\x1e1\x1f张伟\x1f".as_bytes());
         assert_eq!(
             content_hash(&["姓名:Some(Name)".into()], "1", &["张伟", ""]),
-            blake3::hash("姓名:Some(Name)\x1f\x1e1\x1f张伟\x1f".as_bytes()).to_hex()[..32]
+            blake3::hash(&text).to_hex()[..32]
         );
     }
 

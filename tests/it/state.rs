@@ -206,6 +206,75 @@ fn ids_are_stable_and_changes_are_incremental() {
 }
 
 #[test]
+fn unchanged_workbooks_and_databases_are_taken_from_the_store() {
+    for backend in backends() {
+        let s = fixtures().join("sample");
+        let input = folder_of(&[
+            s.join("excel_survey.xlsx"),
+            s.join("legacy_contacts.mdb"),
+            s.join("erp_customers.csv"),
+        ]);
+        let store = store(backend);
+        let first = run_into(input.path(), &store);
+        let state = &read_json(&first.path().join("summary.json"))["state"];
+        assert_eq!(
+            state["sources_unchanged"],
+            serde_json::json!([]),
+            "{backend:?}"
+        );
+
+        // The workbook and the database are not read again; the text export always is.
+        let second = run_into(input.path(), &store);
+        let summary = read_json(&second.path().join("summary.json"));
+        assert_eq!(
+            summary["state"]["sources_unchanged"],
+            serde_json::json!(["excel_survey.xlsx", "legacy_contacts.mdb"]),
+            "{backend:?}"
+        );
+        // Taken over as they were read: the same rows, positions, quarantine and reader details.
+        assert_eq!(
+            summary["sources"],
+            read_json(&first.path().join("summary.json"))["sources"],
+            "{backend:?}"
+        );
+        for file in [
+            "crosswalk.csv",
+            "golden.csv",
+            "issues.csv",
+            "lineage.csv",
+            "quarantine.csv",
+        ] {
+            assert_eq!(
+                std::fs::read(second.path().join(file)).unwrap(),
+                std::fs::read(first.path().join(file)).unwrap(),
+                "{backend:?}: {file}"
+            );
+        }
+
+        // A workbook saved again with other content is read again.
+        std::fs::copy(
+            shared().join("dev/d2k/sources/excel_survey.xlsx"),
+            input.path().join("excel_survey.xlsx"),
+        )
+        .unwrap();
+        let third = run_into(input.path(), &store);
+        let summary = read_json(&third.path().join("summary.json"));
+        assert_eq!(
+            summary["state"]["sources_unchanged"],
+            serde_json::json!(["legacy_contacts.mdb"]),
+            "{backend:?}"
+        );
+        let plain = tempfile::tempdir().unwrap();
+        run_ok(input.path(), plain.path(), &[]);
+        assert_eq!(
+            read_json(&plain.path().join("summary.json"))["sources"],
+            summary["sources"],
+            "{backend:?}"
+        );
+    }
+}
+
+#[test]
 fn decisions_last_and_are_reported() {
     for backend in backends() {
         let input = sample_folder();
