@@ -10,8 +10,7 @@
 //! guards, which a steward may overrule), and a cannot-link pair is a guard of its own that no
 //! chain of joins can cross.
 
-use std::collections::BTreeSet;
-
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::record::{Party, Record, Text};
@@ -42,37 +41,61 @@ pub struct Decisions {
     pub cannot_link: Vec<(u32, u32)>,
 }
 
+/// What a group of records must not contradict. Each list is sorted and without repeats (mostly
+/// empty or of one item: a list, not a tree, per record).
 #[derive(Default, Clone)]
 struct Facts {
-    ids: BTreeSet<Text>,
-    usccs: BTreeSet<Text>,
+    ids: Vec<Text>,
+    usccs: Vec<Text>,
     party: Option<Party>,
-    branches: BTreeSet<Text>,
+    branches: Vec<Text>,
     /// Records of the group named in a cannot-link decision, and the records they must not join.
-    marked: BTreeSet<u32>,
-    cannot: BTreeSet<u32>,
+    marked: Vec<u32>,
+    cannot: Vec<u32>,
+}
+
+/// `into` and `from` as one sorted list without repeats.
+fn merge<T: Ord>(into: &mut Vec<T>, from: Vec<T>) {
+    if from.is_empty() {
+        return;
+    }
+    into.extend(from);
+    into.sort_unstable();
+    into.dedup();
+}
+
+/// Whether two sorted lists share an item.
+fn meet<T: Ord>(a: &[T], b: &[T]) -> bool {
+    let (mut x, mut y) = (0, 0);
+    while x < a.len() && y < b.len() {
+        match a[x].cmp(&b[y]) {
+            std::cmp::Ordering::Less => x += 1,
+            std::cmp::Ordering::Greater => y += 1,
+            std::cmp::Ordering::Equal => return true,
+        }
+    }
+    false
 }
 
 impl Facts {
     fn of(r: &Record) -> Facts {
-        let mut f = Facts {
+        Facts {
             party: r.party,
+            ids: r.id_number().map(Text::from).into_iter().collect(),
+            usccs: r.uscc().map(Text::from).into_iter().collect(),
+            branches: match r.party {
+                Some(Party::Company) => vec![r.branch().into()],
+                _ => Vec::new(),
+            },
             ..Default::default()
-        };
-        f.ids.extend(r.id_number().map(Text::from));
-        f.usccs.extend(r.uscc().map(Text::from));
-        if r.party == Some(Party::Company) {
-            f.branches.insert(r.branch().into());
         }
-        f
     }
 
     fn conflict(&self, other: &Facts) -> Option<Guard> {
-        if !self.cannot.is_disjoint(&other.marked) || !other.cannot.is_disjoint(&self.marked) {
+        if meet(&self.cannot, &other.marked) || meet(&other.cannot, &self.marked) {
             return Some(Guard::CannotLink);
         }
-        let clash =
-            |a: &BTreeSet<Text>, b: &BTreeSet<Text>| !a.is_empty() && !b.is_empty() && a != b;
+        let clash = |a: &Vec<Text>, b: &Vec<Text>| !a.is_empty() && !b.is_empty() && a != b;
         if clash(&self.ids, &other.ids) {
             return Some(Guard::DifferentIdNumber);
         }
@@ -89,12 +112,12 @@ impl Facts {
     }
 
     fn absorb(&mut self, other: Facts) {
-        self.ids.extend(other.ids);
-        self.usccs.extend(other.usccs);
+        merge(&mut self.ids, other.ids);
+        merge(&mut self.usccs, other.usccs);
         self.party = self.party.or(other.party);
-        self.branches.extend(other.branches);
-        self.marked.extend(other.marked);
-        self.cannot.extend(other.cannot);
+        merge(&mut self.branches, other.branches);
+        merge(&mut self.marked, other.marked);
+        merge(&mut self.cannot, other.cannot);
     }
 }
 
@@ -124,12 +147,12 @@ pub fn cluster(records: &[Record], edges: &[Edge]) -> Clustering {
 pub fn cluster_with(records: &[Record], edges: &[Edge], decisions: &Decisions) -> Clustering {
     let n = records.len();
     let mut parent: Vec<u32> = (0..n as u32).collect();
-    let mut facts: Vec<Option<Facts>> = records.iter().map(|r| Some(Facts::of(r))).collect();
+    let mut facts: Vec<Option<Facts>> = records.par_iter().map(|r| Some(Facts::of(r))).collect();
     for &(a, b) in &decisions.cannot_link {
         for (x, y) in [(a, b), (b, a)] {
             let f = facts[x as usize].as_mut().unwrap();
-            f.marked.insert(x);
-            f.cannot.insert(y);
+            merge(&mut f.marked, vec![x]);
+            merge(&mut f.cannot, vec![y]);
         }
     }
     let forced: Vec<Edge> = decisions

@@ -52,7 +52,7 @@ pub struct Rows {
 impl Rows {
     pub fn of(tables: &[SourceTable], snap: &Snapshot) -> Rows {
         let keys: Vec<Vec<String>> = tables
-            .iter()
+            .par_iter()
             .map(|t| store_keys(t.records.iter().map(|r| r.key.as_str())))
             .collect();
         let stored = tables

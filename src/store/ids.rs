@@ -8,7 +8,9 @@
 //! and gets a new id. Brand-new clusters get the next numbers in cluster order, so a first run
 //! gives the same ids as a run without a store. Ids are never reused.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
+
+use rayon::prelude::*;
 
 /// `G00000001`: a prefix and a zero-padded number.
 pub fn format_id(number: u64) -> String {
@@ -63,26 +65,33 @@ pub fn assign_ids(
     active: &BTreeSet<String>,
     next: u64,
 ) -> Ids {
+    // The old ids, numbered in their text's order: the work below is on numbers, and a number's
+    // order is its id's.
+    let mut olds: Vec<&str> = previous.iter().flatten().copied().collect();
+    olds.par_sort_unstable();
+    olds.dedup();
+    let number = |id: &str| olds.binary_search(&id).ok();
+    let live: Vec<bool> = olds.iter().map(|o| active.contains(*o)).collect();
     // (cluster, old id) → records in common, in that order: each run of a sorted list is one.
-    let mut held: Vec<(u32, &str)> = cluster_of
-        .iter()
+    let mut held: Vec<(u32, u32)> = cluster_of
+        .par_iter()
         .zip(previous)
-        .filter_map(|(&c, old)| old.map(|o| (c, o)))
+        .filter_map(|(&c, old)| old.map(|o| (c, number(o).expect("numbered") as u32)))
         .collect();
-    held.sort_unstable();
-    let shared: Vec<((u32, &str), usize)> = held
+    held.par_sort_unstable();
+    let shared: Vec<((u32, u32), usize)> = held
         .chunk_by(|a, b| a == b)
-        .filter(|run| active.contains(run[0].1))
+        .filter(|run| live[run[0].1 as usize])
         .map(|run| (run[0], run.len()))
         .collect();
-    let mut claims: Vec<(usize, &str, u32)> = shared.iter().map(|&((c, o), n)| (n, o, c)).collect();
-    claims.sort_by(|x, y| y.0.cmp(&x.0).then(x.1.cmp(y.1)).then(x.2.cmp(&y.2)));
+    let mut claims: Vec<(usize, u32, u32)> = shared.iter().map(|&((c, o), n)| (n, o, c)).collect();
+    claims.sort_unstable_by(|x, y| y.0.cmp(&x.0).then(x.1.cmp(&y.1)).then(x.2.cmp(&y.2)));
     let mut of_cluster: Vec<Option<String>> = vec![None; clusters];
-    let mut taken: BTreeSet<&str> = BTreeSet::new();
+    let mut taken = vec![false; olds.len()];
     for &(_, old, c) in &claims {
-        if of_cluster[c as usize].is_none() && !taken.contains(old) {
-            of_cluster[c as usize] = Some(old.to_string());
-            taken.insert(old);
+        if of_cluster[c as usize].is_none() && !taken[old as usize] {
+            of_cluster[c as usize] = Some(olds[old as usize].to_string());
+            taken[old as usize] = true;
         }
     }
     let mut next = next;
@@ -97,32 +106,31 @@ pub fn assign_ids(
             })
         })
         .collect();
-    // Where did the records of each old id go?
-    let mut went: BTreeMap<&str, Vec<(usize, u32)>> = BTreeMap::new();
+    // Where did the records of each old id go? (claims order: most records first)
+    let mut went: Vec<Vec<(usize, u32)>> = vec![Vec::new(); olds.len()];
+    let mut claimed = vec![false; clusters];
     for &(n, old, c) in &claims {
-        went.entry(old).or_default().push((n, c));
+        went[old as usize].push((n, c));
+        claimed[c as usize] = true;
     }
-    let claimed: BTreeSet<u32> = shared.iter().map(|&((c, _), _)| c).collect();
-    let new_clusters: BTreeSet<u32> = (0..clusters as u32)
-        .filter(|c| !claimed.contains(c))
-        .collect();
-    for c in &new_clusters {
+    for c in (0..clusters).filter(|&c| !claimed[c]) {
         changes.push(IdChange {
             old_id: String::new(),
-            new_id: of_cluster[*c as usize].clone(),
+            new_id: of_cluster[c].clone(),
             change: IdChangeKind::New,
         });
     }
     for old in active {
-        let Some(targets) = went.get(old.as_str()) else {
+        let targets = number(old).map_or(&[][..], |o| &went[o][..]);
+        if targets.is_empty() {
             changes.push(IdChange {
                 old_id: old.clone(),
                 new_id: String::new(),
                 change: IdChangeKind::Retired,
             });
             continue;
-        };
-        let kept = taken.contains(old.as_str());
+        }
+        let kept = number(old).is_some_and(|o| taken[o]);
         // The claims are sorted by share, so the first target took most of its records: when the
         // old id found no cluster of its own, it merged into that one.
         for (k, &(_, c)) in targets.iter().enumerate() {
