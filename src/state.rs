@@ -194,15 +194,15 @@ pub fn prior_pairs(
             index[at as usize] = i as u32;
         }
     }
-    let of = |(source, key): &(String, String)| {
-        let i = index[snap.find(source, key)?];
+    let of = |at: Option<u32>| {
+        let i = index[at? as usize];
         (i != u32::MAX).then_some(i)
     };
     snap.pairs
         .par_iter()
         .filter_map(|p| {
-            let a = of(&p.left)?;
-            let b = of(&p.right)?;
+            let a = of(p.left)?;
+            let b = of(p.right)?;
             let field_weights: FieldWeights = postcard::from_bytes(&p.field_weights).ok()?;
             Some(ScoredPair {
                 a: a.min(b),

@@ -53,17 +53,24 @@ pub fn decode(bytes: &[u8], forced: Option<&str>) -> Result<Decoded, String> {
     Ok(mixed(bytes).unwrap_or_else(|| whole(bytes, detect(bytes), false, "detected")))
 }
 
-/// chardetng's guess, with GBK widened to GB18030. The first MiB decides: statistics converge
-/// long before that, and the whole of a large export would cost more than the decoding itself.
+/// chardetng's guess, with GBK widened to GB18030. It is fed the lines that hold non-ASCII bytes
+/// (whole lines, so that words keep their context), the first 256 KiB of them: the statistics
+/// converge long before that, the whole of a large export would cost more than decoding it, and an
+/// export whose first rows are all ASCII is still judged by its other rows.
 fn detect(bytes: &[u8]) -> &'static Encoding {
+    const SAMPLE: usize = 256 << 10;
     let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
-    let sample = &bytes[..bytes.len().min(1 << 20)];
-    // End the sample at a line break, so that no character is cut in two.
-    let end = sample
-        .iter()
-        .rposition(|&b| b == b'\n')
-        .map_or(sample.len(), |i| i + 1);
-    detector.feed(&sample[..end], true);
+    let mut fed = 0;
+    for line in bytes.split_inclusive(|&b| b == b'\n') {
+        if fed >= SAMPLE {
+            break;
+        }
+        if !line.is_ascii() {
+            detector.feed(line, false);
+            fed += line.len();
+        }
+    }
+    detector.feed(&[], true);
     widen(detector.guess(None, chardetng::Utf8Detection::Allow))
 }
 
@@ -172,6 +179,24 @@ mod tests {
 
     fn encode(enc: &'static Encoding, s: &str) -> Vec<u8> {
         enc.encode(s).0.into_owned()
+    }
+
+    #[test]
+    fn a_long_ascii_start_does_not_hide_the_encoding() {
+        let mut text = String::from("id,name,city\n");
+        for i in 0..20_000 {
+            text.push_str(&format!("{i},Zhang Wei,Beijing\n"));
+        }
+        for i in 0..200 {
+            text.push_str(&format!(
+                "K{i},深圳市华为技术有限公司,广东省深圳市南山区科技园\n"
+            ));
+        }
+        let bytes = encode(GBK, &text);
+        assert!(bytes.len() > 256 << 10);
+        let d = decode(&bytes, None).unwrap();
+        assert_eq!((d.encoding, d.replacements), ("gb18030", 0));
+        assert_eq!(d.text, text);
     }
 
     #[test]

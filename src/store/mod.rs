@@ -137,6 +137,13 @@ pub enum Kind {
 pub trait Db: Send {
     fn execute(&mut self, sql: &str, params: &[Val]) -> Result<()>;
     fn query(&mut self, sql: &str, params: &[Val], kinds: &[Kind]) -> Result<Vec<Vec<Val>>>;
+    /// Run a query without parameters and hand each row to `each`, its cells borrowed: for the
+    /// store's large tables, whose text need not be copied.
+    fn query_each(
+        &mut self,
+        sql: &str,
+        each: &mut dyn FnMut(&dyn Cells) -> Result<()>,
+    ) -> Result<()>;
     /// Run `statement(placeholders)` over `rows` of `columns` values each: by default as many
     /// rows a statement as the parameters allow.
     fn execute_rows(
@@ -208,6 +215,18 @@ pub struct StoredPair {
     pub field_weights: Vec<u8>,
 }
 
+/// A stored scored pair as a run reads it back: its records as positions in the snapshot's
+/// records (`None` for a record the store no longer has).
+#[derive(Debug, Clone, PartialEq)]
+pub struct PriorPair {
+    pub left: Option<u32>,
+    pub right: Option<u32>,
+    pub weight: f64,
+    pub probability: f64,
+    /// In binary (`state::encode_weights`).
+    pub field_weights: Vec<u8>,
+}
+
 /// A golden record as survivorship made it (before the steward's pins), with its conflicts: taken
 /// over by a run in which its cluster holds the very same records.
 #[derive(Debug, Clone, PartialEq)]
@@ -251,7 +270,7 @@ pub struct Snapshot {
     /// [`record_hash`] → position in `records`.
     index: HashMap<u64, u32, BuildHasherDefault<Spread>>,
     pub golden: HashMap<String, GoldenState>,
-    pub pairs: Vec<StoredPair>,
+    pub pairs: Vec<PriorPair>,
     pub issues: HashMap<IssueKey, String>,
     pub decisions: Vec<StoredDecision>,
     /// By golden id.
@@ -461,35 +480,27 @@ impl Store {
                 (g.id.clone(), g)
             })
             .collect();
-        let kinds = [
-            Kind::Text,
-            Kind::Text,
-            Kind::Text,
-            Kind::Text,
-            Kind::Real,
-            Kind::Real,
-            Kind::Bytes,
-        ];
-        snap.pairs = self
-            .rows(
+        // Pairs name their records by source and key: resolved here, their text never copied.
+        let mut pairs = Vec::new();
+        self.db
+            .query_each(
                 "SELECT left_source, left_key, right_source, right_key, weight, probability, field_weights FROM pairs",
-                &kinds,
-            )?
-            .into_iter()
-            .map(|mut row| {
-                let field_weights = row.pop().map(Val::into_bytes).unwrap_or_default();
-                let (weight, probability) = (row[4].real(), row[5].real());
-                row.truncate(4);
-                let [left_source, left_key, right_source, right_key] = texts(row);
-                StoredPair {
-                    left: (left_source, left_key),
-                    right: (right_source, right_key),
-                    weight,
-                    probability,
-                    field_weights,
-                }
-            })
-            .collect();
+                &mut |c| {
+                    let at = |s: usize| -> Result<Option<u32>> {
+                        Ok(snap.find(c.str(s)?, c.str(s + 1)?).map(|i| i as u32))
+                    };
+                    pairs.push(PriorPair {
+                        left: at(0)?,
+                        right: at(2)?,
+                        weight: c.real(4)?.unwrap_or_default(),
+                        probability: c.real(5)?.unwrap_or_default(),
+                        field_weights: c.bytes(6)?.unwrap_or_default(),
+                    });
+                    Ok(())
+                },
+            )
+            .with_context(|| format!("cannot read the state store {}", self.target.display()))?;
+        snap.pairs = pairs;
         snap.issues = self
             .rows(
                 "SELECT source, key, field, kind, severity FROM issues",
@@ -883,6 +894,8 @@ fn in_chunks(
 
 /// A row of a back end's result, read cell by cell (NULL reads as empty / zero).
 pub trait Cells {
+    /// A text cell, borrowed from the row (empty when NULL).
+    fn str(&self, i: usize) -> Result<&str>;
     fn text(&self, i: usize) -> Result<Option<String>>;
     fn int(&self, i: usize) -> Result<Option<i64>>;
     fn real(&self, i: usize) -> Result<Option<f64>>;

@@ -52,6 +52,9 @@ pub fn without_password(url: &str) -> String {
 }
 
 impl Cells for postgres::Row {
+    fn str(&self, i: usize) -> Result<&str> {
+        Ok(self.try_get::<_, Option<&str>>(i)?.unwrap_or_default())
+    }
     fn text(&self, i: usize) -> Result<Option<String>> {
         Ok(self.try_get(i)?)
     }
@@ -93,6 +96,17 @@ impl Db for Postgres {
             .map(|row| read_row(row, kinds))
             .collect::<Result<Vec<_>>>()?;
         Ok(out)
+    }
+
+    fn query_each(
+        &mut self,
+        sql: &str,
+        each: &mut dyn FnMut(&dyn Cells) -> Result<()>,
+    ) -> Result<()> {
+        for row in self.client.query(sql, &[])? {
+            each(&row)?;
+        }
+        Ok(())
     }
 
     fn begin(&mut self) -> Result<()> {

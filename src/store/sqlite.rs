@@ -28,6 +28,12 @@ impl ToSql for Val {
 }
 
 impl Cells for rusqlite::Row<'_> {
+    fn str(&self, i: usize) -> Result<&str> {
+        Ok(match self.get_ref(i)? {
+            ValueRef::Null => "",
+            v => v.as_str()?,
+        })
+    }
     fn text(&self, i: usize) -> Result<Option<String>> {
         Ok(self.get(i)?)
     }
@@ -110,6 +116,19 @@ impl Db for Sqlite {
             out.push(read_row(row, kinds)?);
         }
         Ok(out)
+    }
+
+    fn query_each(
+        &mut self,
+        sql: &str,
+        each: &mut dyn FnMut(&dyn Cells) -> Result<()>,
+    ) -> Result<()> {
+        let mut statement = self.conn.prepare(&numbered(sql))?;
+        let mut rows = statement.query([])?;
+        while let Some(row) = rows.next()? {
+            each(row)?;
+        }
+        Ok(())
     }
 
     fn begin(&mut self) -> Result<()> {
