@@ -20,7 +20,7 @@ use serde::{Deserialize, Serialize};
 use crate::cluster::Decisions;
 use crate::link::{FieldWeights, ScoredPair};
 use crate::normalize::record::Known;
-use crate::record::{Fields, Issue, Record, SourceTable, Text};
+use crate::record::{Fields, Issue, Packed, Record, SourceTable, Text};
 use crate::store::{
     check_decision, columns_hash, row_hash, split_record, store_keys, Change, GoldenState,
     IdChange, IdChangeKind, Ids, IssueKey, Snapshot, StoredPair, StoredRecord, StoredSurvival,
@@ -30,12 +30,16 @@ use crate::survive::{self, trust::Trust, Decided, Field, Survivorship};
 /// The steward version: a store written by another version is not trusted for normalized forms.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 
-/// What the stored forms depend on: the steward version and the fields of a record, which its
-/// binary form holds one after the other, unnamed (a record of other fields is not read back).
+/// The layout of a stored record: its compact form ([`Packed`]), text and field ends.
+const RECORD_LAYOUT: &str = "packed-1";
+
+/// What the stored forms depend on: the steward version, the fields of a record (its stored text
+/// holds them one after the other, unnamed: a record of other fields is not read back) and the
+/// layout of that text.
 pub fn forms_version() -> String {
     let fields = serde_json::to_string(&Fields::default()).expect("a record serializes");
     format!(
-        "{VERSION} {}",
+        "{VERSION} {} {RECORD_LAYOUT}",
         &blake3::hash(fields.as_bytes()).to_hex()[..16]
     )
 }
@@ -109,8 +113,9 @@ struct StoredIssue {
 }
 
 #[derive(Serialize, Deserialize)]
-struct StoredData {
-    record: Fields,
+struct StoredData<'a> {
+    #[serde(borrow)]
+    record: Packed<'a>,
     issues: Vec<StoredIssue>,
 }
 
@@ -161,7 +166,7 @@ pub fn reuse(snap: &Snapshot, tables: &[SourceTable], rows: &Rows) -> Vec<Vec<Kn
                             message: i.message,
                         })
                         .collect();
-                    Some(Box::new((Record::from(data.record), issues)))
+                    Some(Box::new((Record::unpack(data.record, s, row)?, issues)))
                 })
                 .collect()
         })
@@ -729,7 +734,7 @@ pub fn settle(f: RunFacts) -> Result<Settled> {
 /// The stored form of a record: the normalized record and the issues normalization found in it.
 pub fn encode(r: &Record, issues: &[Issue]) -> Vec<u8> {
     let data = StoredData {
-        record: r.fields(),
+        record: r.pack(),
         issues: issues
             .iter()
             .map(|i| StoredIssue {
