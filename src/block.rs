@@ -298,35 +298,96 @@ fn pack(i: u32, j: u32) -> u64 {
     (u64::from(i.min(j)) << 32) | u64::from(i.max(j))
 }
 
-/// Candidate pairs `(i, j)` with `i < j`, sorted, and a report per rule. With `fresh` (records new
-/// or changed since the last run), only the pairs with at least one fresh record, and the reports
-/// count those: an incremental run compares nothing else.
+/// A record's blocking keys: `(rule, key hash)` for each rule (by its place in the list of rules),
+/// sorted and without repeats.
+pub type Keys = Vec<(u8, u64)>;
+
+/// A record's [`Keys`] under `rules`; none for a test record. The state store keeps them with the
+/// record, so that an unchanged record's keys need not be made again.
+pub fn keys_of(r: &Record, rules: &[BlockingRule]) -> Keys {
+    let mut out = Vec::new();
+    if r.is_test {
+        return out;
+    }
+    let mut keys = Vec::new();
+    for (at, rule) in rules.iter().enumerate() {
+        keys.clear();
+        (rule.keys)(r, &mut keys);
+        out.extend(keys.iter().map(|k| (at as u8, key_hash(k))));
+    }
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+/// What candidate pairs are sought among.
+pub struct Among<'a> {
+    pub records: &'a [Record],
+    /// Records new or changed since the last run: only the pairs with at least one of them are
+    /// sought, and the reports count those (an incremental run compares nothing else).
+    pub fresh: Option<&'a [bool]>,
+    /// Every record's [`keys_of`] under the same rules, when they are known already.
+    pub keys: Option<&'a [Keys]>,
+}
+
+/// Candidate pairs `(i, j)` with `i < j`, sorted, and a report per rule.
 pub fn candidate_pairs(
     records: &[Record],
     rules: &[BlockingRule],
     fresh: Option<&[bool]>,
 ) -> (Vec<(u32, u32)>, Vec<RuleReport>) {
+    candidate_pairs_among(
+        Among {
+            records,
+            fresh,
+            keys: None,
+        },
+        rules,
+    )
+}
+
+/// [`candidate_pairs`], the records' keys taken from `among` when it has them.
+pub fn candidate_pairs_among(
+    among: Among,
+    rules: &[BlockingRule],
+) -> (Vec<(u32, u32)>, Vec<RuleReport>) {
+    let Among {
+        records,
+        fresh,
+        keys: known,
+    } = among;
     let is_fresh = |i: u32| fresh.is_none_or(|f| f[i as usize]);
     let mut all: Vec<u64> = Vec::new();
     let mut reports = Vec::new();
     let mut narrowing: Option<Narrowing> = None;
-    for rule in rules {
+    for (at, rule) in rules.iter().enumerate() {
         // Every record's keys under the rule, by key (a 64-bit hash of it) and then record: each
         // block is one run, its members in record order.
-        let mut keyed: Vec<(u64, u32)> = records
-            .par_iter()
-            .enumerate()
-            .filter(|(_, r)| !r.is_test)
-            .flat_map_iter(|(i, r)| {
-                let mut keys = Vec::new();
-                (rule.keys)(r, &mut keys);
-                let mut hashed: Vec<(u64, u32)> =
-                    keys.iter().map(|k| (key_hash(k), i as u32)).collect();
-                hashed.sort_unstable();
-                hashed.dedup();
-                hashed
-            })
-            .collect();
+        let mut keyed: Vec<(u64, u32)> = match known {
+            Some(known) => known
+                .par_iter()
+                .enumerate()
+                .flat_map_iter(|(i, keys)| {
+                    keys.iter()
+                        .filter(|(r, _)| usize::from(*r) == at)
+                        .map(move |&(_, k)| (k, i as u32))
+                })
+                .collect(),
+            None => records
+                .par_iter()
+                .enumerate()
+                .filter(|(_, r)| !r.is_test)
+                .flat_map_iter(|(i, r)| {
+                    let mut keys = Vec::new();
+                    (rule.keys)(r, &mut keys);
+                    let mut hashed: Vec<(u64, u32)> =
+                        keys.iter().map(|k| (key_hash(k), i as u32)).collect();
+                    hashed.sort_unstable();
+                    hashed.dedup();
+                    hashed
+                })
+                .collect(),
+        };
         keyed.par_sort_unstable();
         let mut blocks: Vec<&[(u64, u32)]> = keyed
             .chunk_by(|x, y| x.0 == y.0)
@@ -461,6 +522,38 @@ mod tests {
         assert_eq!((mobile.pairs, mobile.new_pairs), (3, 3));
         let name = reports.iter().find(|r| r.rule == "name").unwrap();
         assert_eq!((name.pairs, name.new_pairs), (1, 0));
+    }
+
+    #[test]
+    fn known_keys_give_the_pairs_made_keys_give() {
+        let mut records = vec![
+            rec("张伟", "13800000001"),
+            rec("张伟", "13900000002"),
+            rec("李娜", "13800000001"),
+            rec("王芳", "13900000002"),
+            rec("王芳", ""),
+        ];
+        records[4].is_test = true;
+        let rules = default_rules();
+        let keys: Vec<Keys> = records.iter().map(|r| keys_of(r, &rules)).collect();
+        assert!(keys[4].is_empty());
+        for fresh in [None, Some(&[false, false, false, true, false][..])] {
+            let made = candidate_pairs(&records, &rules, fresh);
+            let known = candidate_pairs_among(
+                Among {
+                    records: &records,
+                    fresh,
+                    keys: Some(&keys),
+                },
+                &rules,
+            );
+            assert_eq!(made.0, known.0);
+            assert!(!made.0.is_empty());
+        }
+        // Only pairs with the fresh record (3: 王芳, sharing a mobile with 1).
+        let (pairs, _) =
+            candidate_pairs(&records, &rules, Some(&[false, false, false, true, false]));
+        assert_eq!(pairs, vec![(1, 3)]);
     }
 
     #[test]

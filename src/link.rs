@@ -7,7 +7,7 @@
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::block::{candidate_pairs, default_rules, RuleReport};
+use crate::block::{candidate_pairs_among, default_rules, Among, RuleReport};
 use crate::cluster::{cluster_with, Clustering, Decisions, Edge};
 use crate::compare::{compare, Vector};
 use crate::model::{estimate_u, probability, FieldU, Model, ValueFrequency};
@@ -76,6 +76,8 @@ pub struct Prior<'a> {
     pub pairs: Vec<ScoredPair>,
     /// Records new or changed since the last run: only pairs touching one are compared.
     pub fresh: &'a [bool],
+    /// Every record's blocking keys under the default rules (`block::keys_of`).
+    pub keys: &'a [crate::block::Keys],
 }
 
 struct Scoring<'a> {
@@ -178,8 +180,14 @@ pub fn link(records: &[Record]) -> Linkage {
 /// record, scored with the last run's model; the steward's decisions are honoured in clustering.
 pub fn link_with(records: &[Record], prior: Option<Prior>, decisions: &Decisions) -> Linkage {
     // Blocking gives test records no keys, so they take part in no pair.
-    let (pairs, blocking) =
-        candidate_pairs(records, &default_rules(), prior.as_ref().map(|p| p.fresh));
+    let (pairs, blocking) = candidate_pairs_among(
+        Among {
+            records,
+            fresh: prior.as_ref().map(|p| p.fresh),
+            keys: prior.as_ref().map(|p| p.keys),
+        },
+        &default_rules(),
+    );
     crate::progress::stage("compare", pairs.len() as u64);
     let vectors: Vec<Vector> = pairs
         .par_iter()

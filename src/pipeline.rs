@@ -194,7 +194,7 @@ pub fn run(input: &Path, plan: Plan, options: &RunOptions) -> Result<RunOutcome>
         Some(_) => Rows::of(&tables, &snap),
         None => Rows::default(),
     };
-    let known = state::reuse(&snap, &tables, &rows);
+    let (known, mut stored_keys) = state::reuse(&snap, &tables, &rows);
     let reused: Vec<Vec<bool>> = known
         .iter()
         .map(|k| k.iter().map(Option::is_some).collect())
@@ -212,13 +212,42 @@ pub fn run(input: &Path, plan: Plan, options: &RunOptions) -> Result<RunOutcome>
     let mut records = Vec::new();
     let mut issues = ingest_issues(&tables);
     let mut encoded: Vec<Option<Vec<u8>>> = Vec::new();
+    // With a store, every record's blocking keys: made for the new and changed records (and kept
+    // with them), taken from the store for the others.
+    let mut block_keys: Vec<crate::block::Keys> = Vec::new();
+    let rules = crate::block::default_rules();
+    let stored = store.is_some();
     for n in normalized {
+        let mut starts = Vec::with_capacity(n.per_record.len());
         let mut at = 0;
-        for (r, count) in n.records.iter().zip(&n.per_record) {
-            let own = &n.issues[at..at + count];
+        for count in &n.per_record {
+            starts.push(at);
             at += count;
-            let fresh = store.is_some() && !reused[r.source][r.row];
-            encoded.push(fresh.then(|| state::encode(r, own)));
+        }
+        let made: Vec<(Option<Vec<u8>>, crate::block::Keys)> = n
+            .records
+            .par_iter()
+            .zip(&starts)
+            .zip(&n.per_record)
+            .map(|((r, &at), &count)| {
+                if !stored || reused[r.source][r.row] {
+                    return (None, Vec::new());
+                }
+                let keys = crate::block::keys_of(r, &rules);
+                (
+                    Some(state::encode(r, &n.issues[at..at + count], &keys)),
+                    keys,
+                )
+            })
+            .collect();
+        for (r, (data, keys)) in n.records.iter().zip(made) {
+            if stored {
+                block_keys.push(match data {
+                    Some(_) => keys,
+                    None => stored_keys[r.source][r.row].take().unwrap_or_default(),
+                });
+            }
+            encoded.push(data);
         }
         // The first table's list is taken as it is, not copied: a run holds millions of records.
         if records.is_empty() {
@@ -228,6 +257,7 @@ pub fn run(input: &Path, plan: Plan, options: &RunOptions) -> Result<RunOutcome>
         }
         issues.extend(n.issues);
     }
+    drop(stored_keys);
     let fresh: Vec<bool> = encoded.iter().map(Option::is_some).collect();
     // Nothing reads a row's raw values after this but the checks across records, which take what
     // they need now (issues carry their own copies, outputs name rows by key): the rest is let go
@@ -250,6 +280,7 @@ pub fn run(input: &Path, plan: Plan, options: &RunOptions) -> Result<RunOutcome>
         model,
         pairs: state::prior_pairs(&snap, &records, &rows, &fresh),
         fresh: &fresh,
+        keys: &block_keys,
     });
     let rescored = prior.is_none();
     let linkage = link_with(&records, prior, &pairs);

@@ -17,6 +17,7 @@ use anyhow::{bail, Context, Result};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use crate::block::Keys;
 use crate::cluster::Decisions;
 use crate::link::{FieldWeights, ScoredPair};
 use crate::normalize::record::Known;
@@ -30,8 +31,9 @@ use crate::survive::{self, trust::Trust, Decided, Field, Survivorship};
 /// The steward version: a store written by another version is not trusted for normalized forms.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 
-/// The layout of a stored record: its compact form ([`Packed`]), text and field ends.
-const RECORD_LAYOUT: &str = "packed-1";
+/// The layout of a stored record: its compact form ([`Packed`]), text and field ends, its issues and
+/// its blocking keys.
+const RECORD_LAYOUT: &str = "packed-2";
 
 /// What the stored forms depend on: the steward version, the fields of a record (its stored text
 /// holds them one after the other, unnamed: a record of other fields is not read back) and the
@@ -117,6 +119,8 @@ struct StoredData<'a> {
     #[serde(borrow)]
     record: Packed<'a>,
     issues: Vec<StoredIssue>,
+    /// `block::keys_of` the record.
+    keys: Keys,
 }
 
 fn severity(s: &str) -> &'static str {
@@ -133,8 +137,16 @@ pub fn incremental(snap: &Snapshot) -> bool {
     snap.runs > 0 && snap.model.is_some() && snap.version == forms_version()
 }
 
-/// For each source and row, the stored record and issues when the row is unchanged.
-pub fn reuse(snap: &Snapshot, tables: &[SourceTable], rows: &Rows) -> Vec<Vec<Known>> {
+/// Per source and row, a row's stored blocking keys (see [`reuse`]).
+pub type StoredKeys = Vec<Vec<Option<Keys>>>;
+
+/// For each source and row, the stored record and issues when the row is unchanged, and its
+/// stored blocking keys.
+pub fn reuse(
+    snap: &Snapshot,
+    tables: &[SourceTable],
+    rows: &Rows,
+) -> (Vec<Vec<Known>>, StoredKeys) {
     let usable = incremental(snap);
     tables
         .iter()
@@ -144,33 +156,37 @@ pub fn reuse(snap: &Snapshot, tables: &[SourceTable], rows: &Rows) -> Vec<Vec<Kn
             (0..t.records.len())
                 .into_par_iter()
                 .map(|row| {
-                    if !usable {
-                        return None;
-                    }
-                    let stored = &snap.records[rows.stored[s][row]? as usize];
-                    if stored.hash != rows.hashes[s][row] {
-                        return None;
-                    }
-                    let data: StoredData = postcard::from_bytes(&stored.data).ok()?;
-                    let key = &t.records[row].key;
-                    let issues = data
-                        .issues
-                        .into_iter()
-                        .map(|i| Issue {
-                            source: source.clone(),
-                            key: key.as_str().into(),
-                            field: i.field,
-                            kind: i.kind,
-                            severity: severity(&i.severity),
-                            value: i.value,
-                            message: i.message,
-                        })
-                        .collect();
-                    Some(Box::new((Record::unpack(data.record, s, row)?, issues)))
+                    let taken = || -> Option<(Known, Option<Keys>)> {
+                        if !usable {
+                            return None;
+                        }
+                        let stored = &snap.records[rows.stored[s][row]? as usize];
+                        if stored.hash != rows.hashes[s][row] {
+                            return None;
+                        }
+                        let data: StoredData = postcard::from_bytes(&stored.data).ok()?;
+                        let key = &t.records[row].key;
+                        let issues = data
+                            .issues
+                            .into_iter()
+                            .map(|i| Issue {
+                                source: source.clone(),
+                                key: key.as_str().into(),
+                                field: i.field,
+                                kind: i.kind,
+                                severity: severity(&i.severity),
+                                value: i.value,
+                                message: i.message,
+                            })
+                            .collect();
+                        let record = Record::unpack(data.record, s, row)?;
+                        Some((Some(Box::new((record, issues))), Some(data.keys)))
+                    };
+                    taken().unwrap_or((None, None))
                 })
-                .collect()
+                .unzip::<_, _, Vec<Known>, Vec<_>>()
         })
-        .collect()
+        .unzip()
 }
 
 /// Each record's golden id in the last run, when it was stored.
@@ -732,7 +748,7 @@ pub fn settle(f: RunFacts) -> Result<Settled> {
 }
 
 /// The stored form of a record: the normalized record and the issues normalization found in it.
-pub fn encode(r: &Record, issues: &[Issue]) -> Vec<u8> {
+pub fn encode(r: &Record, issues: &[Issue], keys: &[(u8, u64)]) -> Vec<u8> {
     let data = StoredData {
         record: r.pack(),
         issues: issues
@@ -745,6 +761,7 @@ pub fn encode(r: &Record, issues: &[Issue]) -> Vec<u8> {
                 message: i.message.clone(),
             })
             .collect(),
+        keys: keys.to_vec(),
     };
     postcard::to_stdvec(&data).expect("a record serializes")
 }

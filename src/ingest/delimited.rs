@@ -282,7 +282,9 @@ impl Body<'_> {
                 records = Records::new(text, resume, span.line + 1, delimiter);
                 continue;
             }
-            let (diag, open_quote) = if raw.contains('"') {
+            // A quote left open swallows the line break after it, so a one-line record can only
+            // end inside quotes at the end of the text.
+            let (diag, open_quote) = if span.end >= text.len() && raw.contains('"') {
                 split_fields(raw, delimiter)
             } else {
                 (Vec::new(), false)

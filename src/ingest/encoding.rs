@@ -54,11 +54,11 @@ pub fn decode(bytes: &[u8], forced: Option<&str>) -> Result<Decoded, String> {
 }
 
 /// chardetng's guess, with GBK widened to GB18030. It is fed the lines that hold non-ASCII bytes
-/// (whole lines, so that words keep their context), the first 256 KiB of them: the statistics
+/// (whole lines, so that words keep their context), the first 64 KiB of them: the statistics
 /// converge long before that, the whole of a large export would cost more than decoding it, and an
 /// export whose first rows are all ASCII is still judged by its other rows.
 fn detect(bytes: &[u8]) -> &'static Encoding {
-    const SAMPLE: usize = 256 << 10;
+    const SAMPLE: usize = 64 << 10;
     let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
     let mut fed = 0;
     for line in bytes.split_inclusive(|&b| b == b'\n') {
@@ -193,7 +193,7 @@ mod tests {
             ));
         }
         let bytes = encode(GBK, &text);
-        assert!(bytes.len() > 256 << 10);
+        assert!(bytes.len() > 64 << 10);
         let d = decode(&bytes, None).unwrap();
         assert_eq!((d.encoding, d.replacements), ("gb18030", 0));
         assert_eq!(d.text, text);
