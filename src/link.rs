@@ -78,6 +78,8 @@ pub struct Prior<'a> {
     pub fresh: &'a [bool],
     /// Every record's blocking keys under the default rules (`block::keys_of`).
     pub keys: &'a [crate::block::Keys],
+    /// Every record's value-frequency keys (`model::keys`).
+    pub counted: &'a [Vec<u64>],
 }
 
 struct Scoring<'a> {
@@ -197,6 +199,7 @@ pub fn link_with(records: &[Record], prior: Option<Prior>, decisions: &Decisions
         })
         .collect();
     let prior_given = prior.is_some();
+    let counted = prior.as_ref().map(|p| p.counted);
     let (model, kept) = match prior {
         Some(p) => (p.model, p.pairs),
         None => {
@@ -216,7 +219,12 @@ pub fn link_with(records: &[Record], prior: Option<Prior>, decisions: &Decisions
     crate::progress::stage("score", 2 * pairs.len() as u64);
     // Two passes: the first clustering tells whose records a name's count should leave out.
     // An incremental run weighs only the pairs it compared: only their values are counted.
-    let first = ValueFrequency::new(records, None, prior_given.then_some(pairs.as_slice()));
+    let first = ValueFrequency::new(
+        records,
+        None,
+        prior_given.then_some(pairs.as_slice()),
+        counted,
+    );
     let clustering = first_clustering(&scoring, &first);
     let second = first.regroup(clustering.cluster_of.clone());
     let (scored, clustering) = score_and_cluster(&scoring, &second);

@@ -7,6 +7,7 @@
 //! Every sum runs over fixed chunks in a fixed order, so a model trained with 1 or 16 threads is
 //! bit-for-bit the same. The trained model is plain data, saved as JSON and loadable.
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
 use rayon::prelude::*;
@@ -102,8 +103,8 @@ fn mobiles(r: &Record) -> impl Iterator<Item = &str> {
     r.mobiles().iter().chain(r.contact_mobile())
 }
 
-/// Every key a record is counted under.
-fn keys(r: &Record) -> Vec<u64> {
+/// Every key a record is counted under (the state store keeps them with the record).
+pub fn keys(r: &Record) -> Vec<u64> {
     let mut k = Vec::new();
     if !r.name_key().is_empty() {
         k.push(parts_hash(&["n", r.name_key()]));
@@ -121,21 +122,38 @@ impl ValueFrequency {
     /// `groups`: a first clustering of `records` (group number per record), when there is one.
     /// `pairs`: when given, only the pairs whose u will be asked for; keys neither record of any
     /// of them has are not counted (an incremental run weighs a few pairs among many records).
-    pub fn new(records: &[Record], groups: Option<Vec<u32>>, pairs: Option<&[(u32, u32)]>) -> Self {
+    /// `known`: every record's [`keys`], when they are known already.
+    pub fn new(
+        records: &[Record],
+        groups: Option<Vec<u32>>,
+        pairs: Option<&[(u32, u32)]>,
+        known: Option<&[Vec<u64>]>,
+    ) -> Self {
+        let keys_of = |i: usize| -> Cow<[u64]> {
+            match known {
+                Some(known) => Cow::Borrowed(&known[i]),
+                None => Cow::Owned(keys(&records[i])),
+            }
+        };
         let wanted: Option<HashSet<u64>> = pairs.map(|pairs| {
             let mut involved: Vec<u32> = pairs.iter().flat_map(|&(a, b)| [a, b]).collect();
             involved.par_sort_unstable();
             involved.dedup();
             involved
                 .par_iter()
-                .flat_map_iter(|&i| keys(&records[i as usize]))
+                .flat_map_iter(|&i| keys_of(i as usize).into_owned())
                 .collect()
         });
-        let keyed = records
-            .par_iter()
-            .enumerate()
-            .flat_map_iter(|(i, r)| keys(r).into_iter().map(move |k| (k, i as u32)))
-            .filter(|(k, _)| wanted.as_ref().is_none_or(|w| w.contains(k)))
+        let keyed = (0..records.len())
+            .into_par_iter()
+            .flat_map_iter(|i| {
+                let wanted = wanted.as_ref();
+                keys_of(i)
+                    .iter()
+                    .filter(|k| wanted.is_none_or(|w| w.contains(k)))
+                    .map(|&k| (k, i as u32))
+                    .collect::<Vec<_>>()
+            })
             .collect();
         Self::count(records.len(), keyed, groups)
     }

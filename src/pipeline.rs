@@ -215,6 +215,7 @@ pub fn run(input: &Path, plan: Plan, options: &RunOptions) -> Result<RunOutcome>
     // With a store, every record's blocking keys: made for the new and changed records (and kept
     // with them), taken from the store for the others.
     let mut block_keys: Vec<crate::block::Keys> = Vec::new();
+    let mut counted: Vec<Vec<u64>> = Vec::new();
     let rules = crate::block::default_rules();
     let stored = store.is_some();
     for n in normalized {
@@ -224,28 +225,31 @@ pub fn run(input: &Path, plan: Plan, options: &RunOptions) -> Result<RunOutcome>
             starts.push(at);
             at += count;
         }
-        let made: Vec<(Option<Vec<u8>>, crate::block::Keys)> = n
+        let made: Vec<Option<(Vec<u8>, state::Derived)>> = n
             .records
             .par_iter()
             .zip(&starts)
             .zip(&n.per_record)
             .map(|((r, &at), &count)| {
                 if !stored || reused[r.source][r.row] {
-                    return (None, Vec::new());
+                    return None;
                 }
-                let keys = crate::block::keys_of(r, &rules);
-                (
-                    Some(state::encode(r, &n.issues[at..at + count], &keys)),
-                    keys,
-                )
+                let derived = state::Derived::of(r, &rules);
+                let data = state::encode(r, &n.issues[at..at + count], &derived);
+                Some((data, derived))
             })
             .collect();
-        for (r, (data, keys)) in n.records.iter().zip(made) {
+        for (r, made) in n.records.iter().zip(made) {
+            let (data, derived) = match made {
+                Some((data, derived)) => (Some(data), derived),
+                None => (
+                    None,
+                    stored_keys[r.source][r.row].take().unwrap_or_default(),
+                ),
+            };
             if stored {
-                block_keys.push(match data {
-                    Some(_) => keys,
-                    None => stored_keys[r.source][r.row].take().unwrap_or_default(),
-                });
+                block_keys.push(derived.blocking);
+                counted.push(derived.counted);
             }
             encoded.push(data);
         }
@@ -281,6 +285,7 @@ pub fn run(input: &Path, plan: Plan, options: &RunOptions) -> Result<RunOutcome>
         pairs: state::prior_pairs(&snap, &records, &rows, &fresh),
         fresh: &fresh,
         keys: &block_keys,
+        counted: &counted,
     });
     let rescored = prior.is_none();
     let linkage = link_with(&records, prior, &pairs);

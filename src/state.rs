@@ -32,8 +32,8 @@ use crate::survive::{self, trust::Trust, Decided, Field, Survivorship};
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 
 /// The layout of a stored record: its compact form ([`Packed`]), text and field ends, its issues and
-/// its blocking keys.
-const RECORD_LAYOUT: &str = "packed-2";
+/// what linking makes of it ([`Derived`]).
+const RECORD_LAYOUT: &str = "packed-3";
 
 /// What the stored forms depend on: the steward version, the fields of a record (its stored text
 /// holds them one after the other, unnamed: a record of other fields is not read back) and the
@@ -114,13 +114,38 @@ struct StoredIssue {
     message: Text,
 }
 
-#[derive(Serialize, Deserialize)]
+#[derive(Serialize)]
+struct StoredForm<'a> {
+    record: Packed<'a>,
+    issues: Vec<StoredIssue>,
+    derived: &'a Derived,
+}
+
+#[derive(Deserialize)]
 struct StoredData<'a> {
     #[serde(borrow)]
     record: Packed<'a>,
     issues: Vec<StoredIssue>,
+    derived: Derived,
+}
+
+/// What linking makes of a record before comparing it, kept with it: an unchanged record's are
+/// taken over.
+#[derive(Serialize, Deserialize, Default)]
+pub struct Derived {
     /// `block::keys_of` the record.
-    keys: Keys,
+    pub blocking: Keys,
+    /// `model::keys` of the record.
+    pub counted: Vec<u64>,
+}
+
+impl Derived {
+    pub fn of(r: &Record, rules: &[crate::block::BlockingRule]) -> Derived {
+        Derived {
+            blocking: crate::block::keys_of(r, rules),
+            counted: crate::model::keys(r),
+        }
+    }
 }
 
 fn severity(s: &str) -> &'static str {
@@ -137,11 +162,11 @@ pub fn incremental(snap: &Snapshot) -> bool {
     snap.runs > 0 && snap.model.is_some() && snap.version == forms_version()
 }
 
-/// Per source and row, a row's stored blocking keys (see [`reuse`]).
-pub type StoredKeys = Vec<Vec<Option<Keys>>>;
+/// Per source and row, what linking made of a row's stored record (see [`reuse`]).
+pub type StoredKeys = Vec<Vec<Option<Derived>>>;
 
-/// For each source and row, the stored record and issues when the row is unchanged, and its
-/// stored blocking keys.
+/// For each source and row, the stored record and issues when the row is unchanged, and what
+/// linking made of it.
 pub fn reuse(
     snap: &Snapshot,
     tables: &[SourceTable],
@@ -156,7 +181,7 @@ pub fn reuse(
             (0..t.records.len())
                 .into_par_iter()
                 .map(|row| {
-                    let taken = || -> Option<(Known, Option<Keys>)> {
+                    let taken = || -> Option<(Known, Option<Derived>)> {
                         if !usable {
                             return None;
                         }
@@ -180,7 +205,7 @@ pub fn reuse(
                             })
                             .collect();
                         let record = Record::unpack(data.record, s, row)?;
-                        Some((Some(Box::new((record, issues))), Some(data.keys)))
+                        Some((Some(Box::new((record, issues))), Some(data.derived)))
                     };
                     taken().unwrap_or((None, None))
                 })
@@ -748,8 +773,8 @@ pub fn settle(f: RunFacts) -> Result<Settled> {
 }
 
 /// The stored form of a record: the normalized record and the issues normalization found in it.
-pub fn encode(r: &Record, issues: &[Issue], keys: &[(u8, u64)]) -> Vec<u8> {
-    let data = StoredData {
+pub fn encode(r: &Record, issues: &[Issue], derived: &Derived) -> Vec<u8> {
+    let data = StoredForm {
         record: r.pack(),
         issues: issues
             .iter()
@@ -761,7 +786,7 @@ pub fn encode(r: &Record, issues: &[Issue], keys: &[(u8, u64)]) -> Vec<u8> {
                 message: i.message.clone(),
             })
             .collect(),
-        keys: keys.to_vec(),
+        derived,
     };
     postcard::to_stdvec(&data).expect("a record serializes")
 }
