@@ -76,9 +76,15 @@ pub struct Prior<'a> {
     pub pairs: Vec<ScoredPair>,
     /// Records new or changed since the last run: only pairs touching one are compared.
     pub fresh: &'a [bool],
-    /// Every record's blocking keys under the default rules (`block::keys_of`).
+}
+
+/// What is known of every record before linking, when a run has made it already (a run with a
+/// state store keeps it with each record).
+#[derive(Clone, Copy)]
+pub struct Known<'a> {
+    /// Blocking keys under the default rules (`block::keys_of`).
     pub keys: &'a [crate::block::Keys],
-    /// Every record's value-frequency keys (`model::keys`).
+    /// Value-frequency keys (`model::keys`).
     pub counted: &'a [Vec<u64>],
 }
 
@@ -175,18 +181,23 @@ fn accepted(p: &ScoredPair) -> Option<Edge> {
 }
 
 pub fn link(records: &[Record]) -> Linkage {
-    link_with(records, None, &Decisions::default())
+    link_with(records, None, None, &Decisions::default())
 }
 
 /// Link `records`, all of them afresh (`prior` None) or only the pairs that touch a new or changed
 /// record, scored with the last run's model; the steward's decisions are honoured in clustering.
-pub fn link_with(records: &[Record], prior: Option<Prior>, decisions: &Decisions) -> Linkage {
+pub fn link_with(
+    records: &[Record],
+    prior: Option<Prior>,
+    known: Option<Known>,
+    decisions: &Decisions,
+) -> Linkage {
     // Blocking gives test records no keys, so they take part in no pair.
     let (pairs, blocking) = candidate_pairs_among(
         Among {
             records,
             fresh: prior.as_ref().map(|p| p.fresh),
-            keys: prior.as_ref().map(|p| p.keys),
+            keys: known.map(|k| k.keys),
         },
         &default_rules(),
     );
@@ -199,7 +210,6 @@ pub fn link_with(records: &[Record], prior: Option<Prior>, decisions: &Decisions
         })
         .collect();
     let prior_given = prior.is_some();
-    let counted = prior.as_ref().map(|p| p.counted);
     let (model, kept) = match prior {
         Some(p) => (p.model, p.pairs),
         None => {
@@ -223,7 +233,7 @@ pub fn link_with(records: &[Record], prior: Option<Prior>, decisions: &Decisions
         records,
         None,
         prior_given.then_some(pairs.as_slice()),
-        counted,
+        known.map(|k| k.counted),
     );
     let clustering = first_clustering(&scoring, &first);
     let second = first.regroup(clustering.cluster_of.clone());

@@ -284,11 +284,15 @@ pub fn run(input: &Path, plan: Plan, options: &RunOptions) -> Result<RunOutcome>
         model,
         pairs: state::prior_pairs(&snap, &records, &rows, &fresh),
         fresh: &fresh,
+    });
+    let rescored = prior.is_none();
+    // With a store, every record's keys are known: made for the new and changed records, taken
+    // over for the others.
+    let known = stored.then_some(crate::link::Known {
         keys: &block_keys,
         counted: &counted,
     });
-    let rescored = prior.is_none();
-    let linkage = link_with(&records, prior, &pairs);
+    let linkage = link_with(&records, prior, known, &pairs);
     issues.extend(cross_record_issues(
         &tables,
         &records,
