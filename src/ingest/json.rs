@@ -32,36 +32,40 @@ pub fn read(path: &Path, name: &str, options: &SourceOptions) -> Result<SourceTa
         }
     }
     builder.note("layout", "lines");
-    // Lines are parsed on every core, then taken in file order (columns are numbered as met).
+    // Lines are parsed on every core, a window at a time, then taken in file order (columns are
+    // numbered as met); a window bounds what is held twice, parsed and taken.
+    const WINDOW: usize = 16_384;
     let lines: Vec<&str> = text.lines().collect();
-    let parsed: Vec<Option<Result<Parsed, serde_json::Error>>> = lines
-        .par_iter()
-        .map(|line| {
-            let line = line.trim_end_matches('\r');
-            (!line.trim().is_empty()).then(|| serde_json::from_str::<Value>(line).map(parse))
-        })
-        .collect();
     let mut blank = 0u64;
-    for (i, (line, parsed)) in lines.iter().zip(parsed).enumerate() {
-        let line = line.trim_end_matches('\r');
-        let Some(parsed) = parsed else {
-            blank += 1;
-            continue;
-        };
-        let position = Position::Line(i as u64 + 1);
-        match parsed {
-            Ok(parsed) => take(&mut builder, position, parsed, || line.to_string()),
-            Err(e) => {
-                let key = salvage_id(line);
-                let cells = key
-                    .map(|k| vec![(builder.column("id"), k)])
-                    .unwrap_or_default();
-                builder.quarantine(
-                    position,
-                    format!("malformed_row: not valid JSON ({e})"),
-                    line,
-                    cells,
-                );
+    for (w, window) in lines.chunks(WINDOW).enumerate() {
+        let parsed: Vec<Option<Result<Parsed, serde_json::Error>>> = window
+            .par_iter()
+            .map(|line| {
+                let line = line.trim_end_matches('\r');
+                (!line.trim().is_empty()).then(|| serde_json::from_str::<Value>(line).map(parse))
+            })
+            .collect();
+        for (i, (line, parsed)) in window.iter().zip(parsed).enumerate() {
+            let line = line.trim_end_matches('\r');
+            let Some(parsed) = parsed else {
+                blank += 1;
+                continue;
+            };
+            let position = Position::Line((w * WINDOW + i) as u64 + 1);
+            match parsed {
+                Ok(parsed) => take(&mut builder, position, parsed, || line.to_string()),
+                Err(e) => {
+                    let key = salvage_id(line);
+                    let cells = key
+                        .map(|k| vec![(builder.column("id"), k)])
+                        .unwrap_or_default();
+                    builder.quarantine(
+                        position,
+                        format!("malformed_row: not valid JSON ({e})"),
+                        line,
+                        cells,
+                    );
+                }
             }
         }
     }
