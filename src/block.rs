@@ -302,22 +302,27 @@ fn pack(i: u32, j: u32) -> u64 {
 /// sorted and without repeats.
 pub type Keys = Vec<(u8, u64)>;
 
+/// A record's keys under one rule, hashed, sorted and without repeats; none for a test record.
+fn rule_keys(rule: &BlockingRule, r: &Record) -> Vec<u64> {
+    if r.is_test {
+        return Vec::new();
+    }
+    let mut keys = Vec::new();
+    (rule.keys)(r, &mut keys);
+    let mut hashed: Vec<u64> = keys.iter().map(|k| key_hash(k)).collect();
+    hashed.sort_unstable();
+    hashed.dedup();
+    hashed
+}
+
 /// A record's [`Keys`] under `rules`; none for a test record. The state store keeps them with the
 /// record, so that an unchanged record's keys need not be made again.
 pub fn keys_of(r: &Record, rules: &[BlockingRule]) -> Keys {
-    let mut out = Vec::new();
-    if r.is_test {
-        return out;
-    }
-    let mut keys = Vec::new();
-    for (at, rule) in rules.iter().enumerate() {
-        keys.clear();
-        (rule.keys)(r, &mut keys);
-        out.extend(keys.iter().map(|k| (at as u8, key_hash(k))));
-    }
-    out.sort_unstable();
-    out.dedup();
-    out
+    rules
+        .iter()
+        .enumerate()
+        .flat_map(|(at, rule)| rule_keys(rule, r).into_iter().map(move |k| (at as u8, k)))
+        .collect()
 }
 
 /// What candidate pairs are sought among.
@@ -376,16 +381,7 @@ pub fn candidate_pairs_among(
             None => records
                 .par_iter()
                 .enumerate()
-                .filter(|(_, r)| !r.is_test)
-                .flat_map_iter(|(i, r)| {
-                    let mut keys = Vec::new();
-                    (rule.keys)(r, &mut keys);
-                    let mut hashed: Vec<(u64, u32)> =
-                        keys.iter().map(|k| (key_hash(k), i as u32)).collect();
-                    hashed.sort_unstable();
-                    hashed.dedup();
-                    hashed
-                })
+                .flat_map_iter(|(i, r)| rule_keys(rule, r).into_iter().map(move |k| (k, i as u32)))
                 .collect(),
         };
         keyed.par_sort_unstable();

@@ -144,15 +144,14 @@ impl ValueFrequency {
                 .flat_map_iter(|&i| keys_of(i as usize).into_owned())
                 .collect()
         });
+        let wanted = wanted.as_ref();
         let keyed = (0..records.len())
             .into_par_iter()
             .flat_map_iter(|i| {
-                let wanted = wanted.as_ref();
-                keys_of(i)
-                    .iter()
-                    .filter(|k| wanted.is_none_or(|w| w.contains(k)))
-                    .map(|&k| (k, i as u32))
-                    .collect::<Vec<_>>()
+                let keys = keys_of(i);
+                (0..keys.len())
+                    .map(move |j| (keys[j], i as u32))
+                    .filter(|(k, _)| wanted.is_none_or(|w| w.contains(k)))
             })
             .collect();
         Self::count(records.len(), keyed, groups)

@@ -82,84 +82,20 @@ pub struct RunOptions {
 pub fn run(input: &Path, plan: Plan, options: &RunOptions) -> Result<RunOutcome> {
     let started = Instant::now();
     std::thread::spawn(crate::normalize::phone::warm_up);
-    // The store's transaction begins here and ends after the last output is written. The store is
-    // read while the sources are; a source whose file and options are those of the last run is
-    // taken from the store instead of being parsed again.
+    // The store's transaction begins here and ends after the last output is written.
     let mut store = options.state.as_ref().map(Store::open).transpose()?;
-    let names: Vec<String> = plan.sources.iter().map(|s| s.name()).collect();
-    let digests: Vec<Option<String>> = match &store {
-        Some(_) if !options.full => plan
-            .sources
-            .par_iter()
-            .map(|s| cache::kept(s).then(|| cache::digest(s).ok()).flatten())
-            .collect(),
-        _ => vec![None; names.len()],
-    };
-    let known_sources = match store.as_mut() {
-        Some(store) => store.source_digests()?,
-        None => HashMap::new(),
-    };
-    let unchanged: Vec<bool> = names
-        .iter()
-        .zip(&digests)
-        .map(|(n, d)| d.is_some() && known_sources.get(n) == d.as_ref())
-        .collect();
-    let (loaded, reads) = rayon::join(
-        || -> Result<(Snapshot, Vec<Option<SourceTable>>)> {
-            let Some(store) = store.as_mut() else {
-                return Ok((Snapshot::default(), Vec::new()));
-            };
-            let snap = store.load()?;
-            let mut cached = Vec::new();
-            for (name, &unchanged) in names.iter().zip(&unchanged) {
-                let data = match unchanged {
-                    true => store.source_table(name)?,
-                    false => None,
-                };
-                cached.push(data.and_then(|d| cache::decode(&d)));
-            }
-            Ok((snap, cached))
-        },
-        || -> Vec<Option<Result<Read, IngestError>>> {
-            plan.sources
-                .par_iter()
-                .zip(&unchanged)
-                .zip(&digests)
-                .map(|((spec, &unchanged), digest)| {
-                    (!unchanged).then(|| read_and_encode(spec, digest.is_some()))
-                })
-                .collect()
-        },
-    );
-    let (mut snap, mut cached) = loaded?;
+    let Ingested {
+        mut snap,
+        results,
+        sources_upsert,
+        sources_delete,
+        sources_taken_over,
+    } = ingest(&plan, store.as_mut(), options.full)?;
     if let Some(verdicts) = snap.phone_verdicts.as_deref() {
         if state::incremental(&snap) {
             crate::normalize::phone::remember_verdicts(verdicts);
         }
     }
-    let mut results = Vec::new();
-    let mut sources_upsert = Vec::new();
-    let mut sources_taken_over = Vec::new();
-    for (i, read) in reads.into_iter().enumerate() {
-        let cached = cached.get_mut(i).and_then(Option::take);
-        if let (None, Some(table)) = (&read, cached) {
-            sources_taken_over.push(names[i].clone());
-            results.push(Ok(table));
-            continue;
-        }
-        // Read now what the store could not give back.
-        let read = read.unwrap_or_else(|| read_and_encode(&plan.sources[i], true));
-        results.push(read.map(|(table, encoded)| {
-            if let (Some(digest), Some(encoded)) = (&digests[i], encoded) {
-                sources_upsert.push((names[i].clone(), digest.clone(), encoded));
-            }
-            table
-        }));
-    }
-    let sources_delete: Vec<String> = known_sources
-        .into_keys()
-        .filter(|n| !names.contains(n))
-        .collect();
     if options.full {
         // Without the model nothing of the last run's work is taken over (see `state::incremental`).
         snap.model = None;
@@ -194,7 +130,7 @@ pub fn run(input: &Path, plan: Plan, options: &RunOptions) -> Result<RunOutcome>
         Some(_) => Rows::of(&tables, &snap),
         None => Rows::default(),
     };
-    let (known, mut stored_keys) = state::reuse(&snap, &tables, &rows);
+    let (known, mut stored_derived) = state::reuse(&snap, &tables, &rows);
     let reused: Vec<Vec<bool>> = known
         .iter()
         .map(|k| k.iter().map(Option::is_some).collect())
@@ -212,8 +148,8 @@ pub fn run(input: &Path, plan: Plan, options: &RunOptions) -> Result<RunOutcome>
     let mut records = Vec::new();
     let mut issues = ingest_issues(&tables);
     let mut encoded: Vec<Option<Vec<u8>>> = Vec::new();
-    // With a store, every record's blocking keys: made for the new and changed records (and kept
-    // with them), taken from the store for the others.
+    // With a store, what linking makes of every record (`state::Derived`): made for the new and
+    // changed records (and kept with them), taken from the store for the others.
     let mut block_keys: Vec<crate::block::Keys> = Vec::new();
     let mut counted: Vec<Vec<u64>> = Vec::new();
     let rules = crate::block::default_rules();
@@ -244,7 +180,7 @@ pub fn run(input: &Path, plan: Plan, options: &RunOptions) -> Result<RunOutcome>
                 Some((data, derived)) => (Some(data), derived),
                 None => (
                     None,
-                    stored_keys[r.source][r.row].take().unwrap_or_default(),
+                    stored_derived[r.source][r.row].take().unwrap_or_default(),
                 ),
             };
             if stored {
@@ -261,7 +197,7 @@ pub fn run(input: &Path, plan: Plan, options: &RunOptions) -> Result<RunOutcome>
         }
         issues.extend(n.issues);
     }
-    drop(stored_keys);
+    drop(stored_derived);
     let fresh: Vec<bool> = encoded.iter().map(Option::is_some).collect();
     // Nothing reads a row's raw values after this but the checks across records, which take what
     // they need now (issues carry their own copies, outputs name rows by key): the rest is let go
@@ -607,6 +543,100 @@ pub fn run(input: &Path, plan: Plan, options: &RunOptions) -> Result<RunOutcome>
             _rows: rows,
             _ids: ids,
         },
+    })
+}
+
+/// What reading the sources and the store gave.
+struct Ingested {
+    snap: Snapshot,
+    results: Vec<Result<SourceTable, IngestError>>,
+    /// Sources read from their files whose tables the store keeps: `(name, digest, table)`.
+    sources_upsert: Vec<(String, String, Vec<u8>)>,
+    /// Stored sources this run no longer has.
+    sources_delete: Vec<String>,
+    /// Sources taken from the store, their files unchanged.
+    sources_taken_over: Vec<String>,
+}
+
+/// Read the sources, and the store while they are read: a source whose file and options are those
+/// of the last run (`ingest::cache`) is taken from the store instead of being parsed again, unless
+/// the run is `full`.
+fn ingest(plan: &Plan, mut store: Option<&mut Store>, full: bool) -> Result<Ingested> {
+    let names: Vec<String> = plan.sources.iter().map(|s| s.name()).collect();
+    let digests: Vec<Option<String>> = match &store {
+        Some(_) if !full => plan
+            .sources
+            .par_iter()
+            .map(|s| cache::kept(s).then(|| cache::digest(s).ok()).flatten())
+            .collect(),
+        _ => vec![None; names.len()],
+    };
+    let known_sources = match store.as_mut() {
+        Some(store) => store.source_digests()?,
+        None => HashMap::new(),
+    };
+    let unchanged: Vec<bool> = names
+        .iter()
+        .zip(&digests)
+        .map(|(n, d)| d.is_some() && known_sources.get(n) == d.as_ref())
+        .collect();
+    let (loaded, reads) = rayon::join(
+        || -> Result<(Snapshot, Vec<Option<SourceTable>>)> {
+            let Some(store) = store else {
+                return Ok((Snapshot::default(), Vec::new()));
+            };
+            let snap = store.load()?;
+            let mut cached = Vec::new();
+            for (name, &unchanged) in names.iter().zip(&unchanged) {
+                let data = match unchanged {
+                    true => store.source_table(name)?,
+                    false => None,
+                };
+                cached.push(data.and_then(|d| cache::decode(&d)));
+            }
+            Ok((snap, cached))
+        },
+        || -> Vec<Option<Result<Read, IngestError>>> {
+            plan.sources
+                .par_iter()
+                .zip(&unchanged)
+                .zip(&digests)
+                .map(|((spec, &unchanged), digest)| {
+                    (!unchanged).then(|| read_and_encode(spec, digest.is_some()))
+                })
+                .collect()
+        },
+    );
+    let (snap, mut cached) = loaded?;
+    let mut results = Vec::new();
+    let mut sources_upsert = Vec::new();
+    let mut sources_taken_over = Vec::new();
+    for (i, read) in reads.into_iter().enumerate() {
+        let cached = cached.get_mut(i).and_then(Option::take);
+        if let (None, Some(table)) = (&read, cached) {
+            sources_taken_over.push(names[i].clone());
+            results.push(Ok(table));
+            continue;
+        }
+        // Read now what the store could not give back.
+        let read = read.unwrap_or_else(|| read_and_encode(&plan.sources[i], true));
+        results.push(read.map(|(table, encoded)| {
+            if let (Some(digest), Some(encoded)) = (&digests[i], encoded) {
+                sources_upsert.push((names[i].clone(), digest.clone(), encoded));
+            }
+            table
+        }));
+    }
+    let sources_delete = known_sources
+        .into_keys()
+        .filter(|n| !names.contains(n))
+        .collect();
+    Ok(Ingested {
+        snap,
+        results,
+        sources_upsert,
+        sources_delete,
+        sources_taken_over,
     })
 }
 

@@ -11,6 +11,7 @@
 //! model), and a cluster that holds the very same unchanged records as a stored golden record
 //! takes that golden record, its lineage and its conflicts over instead of deciding them again.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use anyhow::{bail, Context, Result};
@@ -114,24 +115,18 @@ struct StoredIssue {
     message: Text,
 }
 
-#[derive(Serialize)]
-struct StoredForm<'a> {
-    record: Packed<'a>,
-    issues: Vec<StoredIssue>,
-    derived: &'a Derived,
-}
-
-#[derive(Deserialize)]
+/// A record as the store keeps it (see [`encode`]), borrowing what it is made from.
+#[derive(Serialize, Deserialize)]
 struct StoredData<'a> {
     #[serde(borrow)]
     record: Packed<'a>,
     issues: Vec<StoredIssue>,
-    derived: Derived,
+    derived: Cow<'a, Derived>,
 }
 
 /// What linking makes of a record before comparing it, kept with it: an unchanged record's are
 /// taken over.
-#[derive(Serialize, Deserialize, Default)]
+#[derive(Clone, Serialize, Deserialize, Default)]
 pub struct Derived {
     /// `block::keys_of` the record.
     pub blocking: Keys,
@@ -163,7 +158,7 @@ pub fn incremental(snap: &Snapshot) -> bool {
 }
 
 /// Per source and row, what linking made of a row's stored record (see [`reuse`]).
-pub type StoredKeys = Vec<Vec<Option<Derived>>>;
+pub type StoredDerived = Vec<Vec<Option<Derived>>>;
 
 /// For each source and row, the stored record and issues when the row is unchanged, and what
 /// linking made of it.
@@ -171,7 +166,7 @@ pub fn reuse(
     snap: &Snapshot,
     tables: &[SourceTable],
     rows: &Rows,
-) -> (Vec<Vec<Known>>, StoredKeys) {
+) -> (Vec<Vec<Known>>, StoredDerived) {
     let usable = incremental(snap);
     tables
         .iter()
@@ -205,7 +200,8 @@ pub fn reuse(
                             })
                             .collect();
                         let record = Record::unpack(data.record, s, row)?;
-                        Some((Some(Box::new((record, issues))), Some(data.derived)))
+                        let derived = data.derived.into_owned();
+                        Some((Some(Box::new((record, issues))), Some(derived)))
                     };
                     taken().unwrap_or((None, None))
                 })
@@ -772,9 +768,10 @@ pub fn settle(f: RunFacts) -> Result<Settled> {
     })
 }
 
-/// The stored form of a record: the normalized record and the issues normalization found in it.
+/// The stored form of a record: the normalized record, the issues normalization found in it and
+/// what linking makes of it.
 pub fn encode(r: &Record, issues: &[Issue], derived: &Derived) -> Vec<u8> {
-    let data = StoredForm {
+    let data = StoredData {
         record: r.pack(),
         issues: issues
             .iter()
@@ -786,7 +783,7 @@ pub fn encode(r: &Record, issues: &[Issue], derived: &Derived) -> Vec<u8> {
                 message: i.message.clone(),
             })
             .collect(),
-        derived,
+        derived: Cow::Borrowed(derived),
     };
     postcard::to_stdvec(&data).expect("a record serializes")
 }

@@ -136,14 +136,23 @@ pub enum Kind {
 /// What a back end does: run portable SQL (`$1`-style parameters) and own the transaction.
 pub trait Db: Send {
     fn execute(&mut self, sql: &str, params: &[Val]) -> Result<()>;
-    fn query(&mut self, sql: &str, params: &[Val], kinds: &[Kind]) -> Result<Vec<Vec<Val>>>;
-    /// Run a query without parameters and hand each row to `each`, its cells borrowed: for the
-    /// store's large tables, whose text need not be copied.
+    /// Run a query and hand each row to `each`, its cells borrowed: the store's large tables are
+    /// read without copying their text.
     fn query_each(
         &mut self,
         sql: &str,
+        params: &[Val],
         each: &mut dyn FnMut(&dyn Cells) -> Result<()>,
     ) -> Result<()>;
+    /// Run a query and collect its rows, each cell in the given kind.
+    fn query(&mut self, sql: &str, params: &[Val], kinds: &[Kind]) -> Result<Vec<Vec<Val>>> {
+        let mut rows = Vec::new();
+        self.query_each(sql, params, &mut |cells| {
+            rows.push(read_row(cells, kinds)?);
+            Ok(())
+        })?;
+        Ok(rows)
+    }
     /// Run `statement(placeholders)` over `rows` of `columns` values each: by default as many
     /// rows a statement as the parameters allow.
     fn execute_rows(
@@ -211,7 +220,7 @@ pub struct StoredPair {
     pub right: (String, String),
     pub weight: f64,
     pub probability: f64,
-    /// In binary (`state::encode_weights`).
+    /// `link::FieldWeights` in postcard.
     pub field_weights: Vec<u8>,
 }
 
@@ -223,7 +232,7 @@ pub struct PriorPair {
     pub right: Option<u32>,
     pub weight: f64,
     pub probability: f64,
-    /// In binary (`state::encode_weights`).
+    /// `link::FieldWeights` in postcard.
     pub field_weights: Vec<u8>,
 }
 
@@ -485,6 +494,7 @@ impl Store {
         self.db
             .query_each(
                 "SELECT left_source, left_key, right_source, right_key, weight, probability, field_weights FROM pairs",
+                &[],
                 &mut |c| {
                     let at = |s: usize| -> Result<Option<u32>> {
                         Ok(snap.find(c.str(s)?, c.str(s + 1)?).map(|i| i as u32))
@@ -903,7 +913,7 @@ pub trait Cells {
 }
 
 /// The values of a row, column by column in the given kinds.
-fn read_row(cells: &impl Cells, kinds: &[Kind]) -> Result<Vec<Val>> {
+fn read_row(cells: &dyn Cells, kinds: &[Kind]) -> Result<Vec<Val>> {
     kinds
         .iter()
         .enumerate()
@@ -938,14 +948,8 @@ pub(crate) fn placeholders(rows: usize, columns: usize) -> String {
     out
 }
 
-/// The content hash of a row: its source's columns (name and mapped field), its key and values.
-/// A row whose hash is unchanged since the last run is not normalized, blocked or compared again.
-pub fn content_hash(columns: &[String], key: &str, values: &[impl AsRef<str>]) -> String {
-    row_hash(&columns_hash(columns), key, values)
-}
-
-/// The part of [`content_hash`] that every row of a source shares: the digest of its columns, which
-/// every row's hashed text begins with.
+/// The part of a row's content hash ([`row_hash`]) that every row of a source shares: the digest
+/// of its columns (name and mapped field), which every row's hashed text begins with.
 pub fn columns_hash(columns: &[String]) -> [u8; 32] {
     let mut h = blake3::Hasher::new();
     for c in columns {
@@ -955,9 +959,10 @@ pub fn columns_hash(columns: &[String]) -> [u8; 32] {
     *h.finalize().as_bytes()
 }
 
-/// [`content_hash`] of a row, its source's columns digested once (see [`columns_hash`]). The
-/// row's text is put together and hashed in one call: BLAKE3 over many small pieces costs several
-/// times as much, for the same digest.
+/// The content hash of a row: its source's columns (digested once, see [`columns_hash`]), its key
+/// and values. A row whose hash is unchanged since the last run is not normalized, blocked or
+/// compared again. The row's text is put together and hashed in one call: BLAKE3 over many small
+/// pieces costs several times as much, for the same digest.
 pub fn row_hash(columns: &[u8; 32], key: &str, values: &[impl AsRef<str>]) -> String {
     let size = values.iter().map(|v| v.as_ref().len() + 1).sum::<usize>();
     let mut text = Vec::with_capacity(33 + key.len() + size);
@@ -1033,6 +1038,10 @@ mod tests {
     fn repeated_keys_get_their_occurrence() {
         let keys = store_keys(["a", "b", "a", "a"].into_iter());
         assert_eq!(keys, ["a", "b", "a#2", "a#3"]);
+    }
+
+    fn content_hash(columns: &[String], key: &str, values: &[&str]) -> String {
+        row_hash(&columns_hash(columns), key, values)
     }
 
     #[test]

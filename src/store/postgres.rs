@@ -7,7 +7,7 @@ use anyhow::{Context, Result};
 use postgres::types::{to_sql_checked, IsNull, ToSql, Type};
 use postgres::{Client, NoTls};
 
-use super::{read_row, Cells, Db, Kind, Val};
+use super::{Cells, Db, Val};
 
 pub struct Postgres {
     client: Client,
@@ -88,22 +88,14 @@ impl Db for Postgres {
         Ok(())
     }
 
-    fn query(&mut self, sql: &str, params: &[Val], kinds: &[Kind]) -> Result<Vec<Vec<Val>>> {
-        let params: Vec<&(dyn ToSql + Sync)> = params.iter().map(|v| v as _).collect();
-        let rows = self.client.query(sql, &params)?;
-        let out = rows
-            .iter()
-            .map(|row| read_row(row, kinds))
-            .collect::<Result<Vec<_>>>()?;
-        Ok(out)
-    }
-
     fn query_each(
         &mut self,
         sql: &str,
+        params: &[Val],
         each: &mut dyn FnMut(&dyn Cells) -> Result<()>,
     ) -> Result<()> {
-        for row in self.client.query(sql, &[])? {
+        let params: Vec<&(dyn ToSql + Sync)> = params.iter().map(|v| v as _).collect();
+        for row in self.client.query(sql, &params)? {
             each(&row)?;
         }
         Ok(())

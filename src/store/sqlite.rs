@@ -10,7 +10,7 @@ use anyhow::{Context, Result};
 use rusqlite::types::{ToSqlOutput, ValueRef};
 use rusqlite::{params_from_iter, Connection, ToSql};
 
-use super::{placeholders, read_row, Cells, Db, Kind, Val};
+use super::{placeholders, Cells, Db, Val};
 
 pub struct Sqlite {
     conn: Connection,
@@ -108,23 +108,14 @@ impl Db for Sqlite {
         Ok(())
     }
 
-    fn query(&mut self, sql: &str, params: &[Val], kinds: &[Kind]) -> Result<Vec<Vec<Val>>> {
-        let mut statement = self.conn.prepare(&numbered(sql))?;
-        let mut rows = statement.query(params_from_iter(params.iter()))?;
-        let mut out = Vec::new();
-        while let Some(row) = rows.next()? {
-            out.push(read_row(row, kinds)?);
-        }
-        Ok(out)
-    }
-
     fn query_each(
         &mut self,
         sql: &str,
+        params: &[Val],
         each: &mut dyn FnMut(&dyn Cells) -> Result<()>,
     ) -> Result<()> {
         let mut statement = self.conn.prepare(&numbered(sql))?;
-        let mut rows = statement.query([])?;
+        let mut rows = statement.query(params_from_iter(params.iter()))?;
         while let Some(row) = rows.next()? {
             each(row)?;
         }
