@@ -37,18 +37,32 @@ enum Command {
 
 /// `mi_option_purge_delay` in mimalloc.h (the bindings name it by an older number).
 const PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
-const PURGE_DELAY_MS: std::ffi::c_long = 10;
+
+/// Inputs of at least this many bytes make a large run (see [`tune_allocator`]).
+const LARGE_RUN_BYTES: u64 = 64 << 20;
+
+/// How soon freed memory goes back to the system, for a run over `input_bytes` of exports. A
+/// large run returns it within 10 ms: a stage's leftovers would otherwise still count when the
+/// next stage builds its own (the peak of a million-record run is a tenth lower; at once, 0, saves
+/// a little more memory, but pages freed and taken again cost the kernel up to a quarter of a
+/// run's time). A small run is over in a second or two and its peak is small: it keeps what it
+/// frees for a second, for its next stage, instead of having the kernel zero the same pages
+/// again (a twentieth of an incremental run's time). `MIMALLOC_PURGE_DELAY` still decides when
+/// set. Called before any thread but the main one runs.
+pub(crate) fn tune_allocator(input_bytes: u64) {
+    if std::env::var_os("MIMALLOC_PURGE_DELAY").is_some() {
+        return;
+    }
+    let delay_ms: std::ffi::c_long = if input_bytes >= LARGE_RUN_BYTES {
+        10
+    } else {
+        1000
+    };
+    // SAFETY: sets an option while no other thread runs; mimalloc reads it when it purges.
+    unsafe { libmimalloc_sys::mi_option_set(PURGE_DELAY, delay_ms) };
+}
 
 fn main() -> ExitCode {
-    // Memory a stage frees goes back to the system within milliseconds, not after a second: a
-    // stage's leftovers would otherwise still count when the next stage builds its own (the peak
-    // of a million-record run is a tenth lower). At once (0) saves a little more memory, but pages
-    // freed and taken again cost the kernel up to a quarter of a run's time. `MIMALLOC_PURGE_DELAY`
-    // still decides when set.
-    if std::env::var_os("MIMALLOC_PURGE_DELAY").is_none() {
-        // SAFETY: sets an option before any other thread runs; mimalloc reads it when it purges.
-        unsafe { libmimalloc_sys::mi_option_set(PURGE_DELAY, PURGE_DELAY_MS) };
-    }
     let cli = Cli::parse();
     match cli.command {
         Command::Run(args) => cmd::run::main(args),

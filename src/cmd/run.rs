@@ -86,12 +86,19 @@ fn execute(args: Args) -> Result<RunOutcome> {
     if threads == 0 {
         bail!("--threads must be at least 1");
     }
+    let plan = config::plan(&args.path)?;
+    let input_bytes = plan
+        .sources
+        .iter()
+        .filter_map(|s| std::fs::metadata(&s.path).ok())
+        .map(|m| m.len())
+        .sum();
+    crate::tune_allocator(input_bytes);
     // Every pool (rayon's, Polars') is bounded by --threads, so stages never oversubscribe cores.
     std::env::set_var("POLARS_MAX_THREADS", threads.to_string());
     rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .build_global()?;
-    let plan = config::plan(&args.path)?;
     if plan.sources.is_empty() {
         bail!(
             "{} holds no supported export (.csv .tsv .txt .xlsx .xls .xlsb .ods .mdb .accdb .jsonl .json .parquet)",
