@@ -38,10 +38,10 @@ enum Command {
 /// `mi_option_purge_delay` in mimalloc.h (the bindings name it by an older number).
 const PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
 
-/// Inputs of at least this many bytes make a large run (see [`tune_allocator`]).
+/// Inputs of about this many bytes of text or more make a large run (see [`tune_allocator`]).
 const LARGE_RUN_BYTES: u64 = 64 << 20;
 
-/// How soon freed memory goes back to the system, for a run over `input_bytes` of exports. A
+/// How soon freed memory goes back to the system, for a run over about `input_bytes` of text. A
 /// large run returns it within 10 ms: a stage's leftovers would otherwise still count when the
 /// next stage builds its own (the peak of a million-record run is a tenth lower; at once, 0, saves
 /// a little more memory, but pages freed and taken again cost the kernel up to a quarter of a

@@ -268,8 +268,8 @@ pub fn frozen_trust(
     Trust::thaw(text, source_names, pinned)
 }
 
-/// Per cluster, a digest of its records (source, key and content hash of each, in file order):
-/// equal digests, equal records.
+/// Per cluster, a digest of its records (source, key and content hash of each, in file order;
+/// XXH3, 128 bits, as the row hashes): equal digests, equal records.
 pub fn member_digests(
     tables: &[SourceTable],
     records: &[Record],
@@ -279,7 +279,7 @@ pub fn member_digests(
     members
         .par_iter()
         .map(|m| {
-            let mut h = blake3::Hasher::new();
+            let mut text = Vec::new();
             for &i in m {
                 let r = &records[i];
                 for part in [
@@ -287,12 +287,12 @@ pub fn member_digests(
                     &rows.keys[r.source][r.row],
                     &rows.hashes[r.source][r.row],
                 ] {
-                    h.update(part.as_bytes());
-                    h.update(&[0x1f]);
+                    text.extend_from_slice(part.as_bytes());
+                    text.push(0x1f);
                 }
-                h.update(&[0x1e]);
+                text.push(0x1e);
             }
-            h.finalize().to_hex()[..32].to_string()
+            format!("{:032x}", xxhash_rust::xxh3::xxh3_128(&text))
         })
         .collect()
 }
@@ -740,13 +740,19 @@ pub fn settle(f: RunFacts) -> Result<Settled> {
     retired.sort();
     change.survived_delete = retired;
     change.survived_upsert = f.survived;
-    change.meta = vec![
-        ("version", forms_version()),
-        ("next_id", f.ids.next.to_string()),
-        ("model", f.model.clone()),
-        ("trust", f.trust.clone()),
-        ("phone_verdicts", crate::normalize::phone::verdicts()),
-    ];
+    // Only what changed is written: the verdicts alone are some hundreds of kilobytes.
+    let verdicts = crate::normalize::phone::verdicts();
+    change.meta = [
+        ("version", forms_version(), Some(&snap.version)),
+        ("next_id", f.ids.next.to_string(), None),
+        ("model", f.model.clone(), snap.model.as_ref()),
+        ("trust", f.trust.clone(), snap.trust.as_ref()),
+        ("phone_verdicts", verdicts, snap.phone_verdicts.as_ref()),
+    ]
+    .into_iter()
+    .filter(|(_, value, stored)| stored != &Some(value))
+    .map(|(name, value, _)| (name, value))
+    .collect();
     diff.sort();
     let counts = serde_json::json!({
         "run": change.run,

@@ -9,6 +9,7 @@ use std::process::ExitCode;
 
 use anyhow::{bail, Result};
 use steward::config;
+use steward::ingest::{SourceKind, SourceSpec};
 use steward::pipeline::{self, ConservationError, RunOptions, RunOutcome};
 use steward::store::Target;
 
@@ -87,13 +88,7 @@ fn execute(args: Args) -> Result<RunOutcome> {
         bail!("--threads must be at least 1");
     }
     let plan = config::plan(&args.path)?;
-    let input_bytes = plan
-        .sources
-        .iter()
-        .filter_map(|s| std::fs::metadata(&s.path).ok())
-        .map(|m| m.len())
-        .sum();
-    crate::tune_allocator(input_bytes);
+    crate::tune_allocator(plan.sources.iter().map(text_bytes).sum());
     // Every pool (rayon's, Polars') is bounded by --threads, so stages never oversubscribe cores.
     std::env::set_var("POLARS_MAX_THREADS", threads.to_string());
     rayon::ThreadPoolBuilder::new()
@@ -123,6 +118,16 @@ fn execute(args: Args) -> Result<RunOutcome> {
         eprintln!("warning: source skipped: {e}");
     }
     Ok(outcome)
+}
+
+/// About how many bytes of text a source holds: its size, four times that for a compressed
+/// workbook or Parquet file.
+fn text_bytes(source: &SourceSpec) -> u64 {
+    let size = std::fs::metadata(&source.path).map_or(0, |m| m.len());
+    match SourceKind::from_path(&source.path) {
+        Some(SourceKind::Excel | SourceKind::Parquet) => size * 4,
+        _ => size,
+    }
 }
 
 fn print_counts(outcome: &RunOutcome) {
