@@ -8,7 +8,7 @@
 //! and gets a new id. Brand-new clusters get the next numbers in cluster order, so a first run
 //! gives the same ids as a run without a store. Ids are never reused.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 use rayon::prelude::*;
 
@@ -70,7 +70,12 @@ pub fn assign_ids(
     let mut olds: Vec<&str> = previous.iter().flatten().copied().collect();
     olds.par_sort_unstable();
     olds.dedup();
-    let number = |id: &str| olds.binary_search(&id).ok();
+    let numbers: HashMap<&str, u32> = olds
+        .iter()
+        .enumerate()
+        .map(|(n, &o)| (o, n as u32))
+        .collect();
+    let number = |id: &str| numbers.get(id).map(|&n| n as usize);
     let live: Vec<bool> = olds.iter().map(|o| active.contains(*o)).collect();
     // (cluster, old id) → records in common, in that order: each run of a sorted list is one.
     let mut held: Vec<(u32, u32)> = cluster_of
@@ -106,11 +111,20 @@ pub fn assign_ids(
             })
         })
         .collect();
-    // Where did the records of each old id go? (claims order: most records first)
-    let mut went: Vec<Vec<(usize, u32)>> = vec![Vec::new(); olds.len()];
+    // Where did the records of each old id go? (claims order: most records first): the claims of
+    // each old id, one run of `went`, starting at `went_from[old]`.
+    let mut went: Vec<(u32, usize, u32)> = claims.iter().map(|&(n, o, c)| (o, n, c)).collect();
+    went.sort_by_key(|&(o, _, _)| o);
+    let mut went_from = vec![0; olds.len() + 1];
+    for &(o, _, _) in &went {
+        went_from[o as usize + 1] += 1;
+    }
+    for o in 0..olds.len() {
+        went_from[o + 1] += went_from[o];
+    }
+    let went_of = |o: usize| &went[went_from[o]..went_from[o + 1]];
     let mut claimed = vec![false; clusters];
-    for &(n, old, c) in &claims {
-        went[old as usize].push((n, c));
+    for &(_, _, c) in &claims {
         claimed[c as usize] = true;
     }
     for c in (0..clusters).filter(|&c| !claimed[c]) {
@@ -121,7 +135,7 @@ pub fn assign_ids(
         });
     }
     for old in active {
-        let targets = number(old).map_or(&[][..], |o| &went[o][..]);
+        let targets = number(old).map_or(&[][..], went_of);
         if targets.is_empty() {
             changes.push(IdChange {
                 old_id: old.clone(),
@@ -133,7 +147,7 @@ pub fn assign_ids(
         let kept = number(old).is_some_and(|o| taken[o]);
         // The claims are sorted by share, so the first target took most of its records: when the
         // old id found no cluster of its own, it merged into that one.
-        for (k, &(_, c)) in targets.iter().enumerate() {
+        for (k, &(_, _, c)) in targets.iter().enumerate() {
             let id = &of_cluster[c as usize];
             if id == old {
                 continue;

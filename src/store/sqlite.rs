@@ -70,6 +70,10 @@ impl Sqlite {
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         // A run reads the whole store: pages mapped rather than copied through the page cache.
         conn.pragma_update(None, "mmap_size", 1i64 << 30)?;
+        // A run's writes are held in memory until it commits (up to 256 MiB): with SQLite's 2 MiB
+        // default, pages spill into the log mid-run and are logged again when changed again (a
+        // 1 % change to a 20 k-customer store logged 5.9 k pages for 3.3 k changed).
+        conn.pragma_update(None, "cache_size", -(256i64 << 10))?;
         Ok(Sqlite { conn })
     }
 }
