@@ -43,7 +43,8 @@ pub fn write(dir: &Path, view: &RunView) -> Result<()> {
     review(&mut h, view);
     h.push_str("</body></html>\n");
     let path = dir.join("report.html");
-    std::fs::write(&path, h).with_context(|| format!("cannot write {}", path.display()))
+    std::io::Write::write_all(&mut super::create(&path)?, h.as_bytes())
+        .with_context(|| format!("cannot write {}", path.display()))
 }
 
 /// With a state store: what changed since the last run, and the steward's decisions.

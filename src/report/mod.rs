@@ -99,9 +99,22 @@ pub mod mask;
 mod package;
 pub mod xlsx;
 
+/// A new, empty output file at `path`. The last run's file there is removed first rather than
+/// truncated: a file rewritten in place is flushed to disk when closed (ext4's guard for programs
+/// that rewrite a file without `fsync`), so truncating the last run's outputs made every run
+/// wait on writing its own. The run's outputs are complete when it ends either way.
+pub fn create(path: &Path) -> Result<File> {
+    match std::fs::remove_file(path) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+            return Err(e).with_context(|| format!("cannot replace {}", path.display()))
+        }
+        _ => {}
+    }
+    File::create(path).with_context(|| format!("cannot create {}", path.display()))
+}
+
 fn writer(dir: &Path, file: &str, excel_bom: bool) -> Result<csv::Writer<BufWriter<File>>> {
-    let path = dir.join(file);
-    let f = File::create(&path).with_context(|| format!("cannot create {}", path.display()))?;
+    let f = create(&dir.join(file))?;
     let mut w = BufWriter::new(f);
     if excel_bom {
         w.write_all("\u{FEFF}".as_bytes())?;
@@ -280,7 +293,9 @@ pub fn write_issues(dir: &Path, issues: &[Issue], excel_bom: bool) -> Result<()>
 pub fn write_json(dir: &Path, file: &str, value: &serde_json::Value) -> Result<()> {
     let path = dir.join(file);
     let text = serde_json::to_string_pretty(value)?;
-    std::fs::write(&path, text + "\n").with_context(|| format!("cannot write {}", path.display()))
+    create(&path)?
+        .write_all((text + "\n").as_bytes())
+        .with_context(|| format!("cannot write {}", path.display()))
 }
 
 /// `pairs.csv`: every accepted pair and every pair kept for review, with its match weight, its

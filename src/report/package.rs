@@ -8,7 +8,7 @@ use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::Path;
 
-use anyhow::{bail, Context, Result};
+use anyhow::{bail, Result};
 use flate2::{Compress, Compression, FlushCompress, Status};
 
 /// The deflate level of every entry: the fastest. The sheets are large and written on every run,
@@ -80,8 +80,7 @@ const DOS_DATE: u16 = (1 << 5) | 1;
 
 impl Package {
     pub fn create(path: &Path) -> Result<Package> {
-        let file =
-            File::create(path).with_context(|| format!("cannot create {}", path.display()))?;
+        let file = super::create(path)?;
         Ok(Package {
             file: BufWriter::with_capacity(1 << 20, file),
             offset: 0,
