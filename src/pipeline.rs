@@ -81,11 +81,11 @@ pub struct RunOptions {
 
 pub fn run(input: &Path, plan: Plan, options: &RunOptions) -> Result<RunOutcome> {
     let started = Instant::now();
-    // Every country's numbering plan is loaded ahead, beside the reading, when the run will
-    // normalize every row; a run with a store normalizes only new and changed rows, and loads
-    // them only if one of its numbers is foreign.
+    // Normalization's tables are built beside the reading. Every country's numbering plan is
+    // among them when the run will normalize every row; a run with a store normalizes only new
+    // and changed rows, and loads those plans only if one of its numbers is foreign.
     let world = options.state.is_none() || options.full;
-    std::thread::spawn(move || crate::normalize::phone::warm_up(world));
+    std::thread::spawn(move || crate::normalize::warm_up(world));
     // The store's transaction begins here and ends after the last output is written.
     let mut store = options.state.as_ref().map(Store::open).transpose()?;
     let Ingested {

@@ -41,6 +41,15 @@ pub mod record;
 pub mod text;
 pub mod uscc;
 
+/// Build the tables normalization looks things up in ahead of need, on a thread of its own while
+/// the sources are read: the address parser's (cpca's division trie), OpenCC's, the divisions',
+/// libphonenumber's China plan (and, with `world`, every country's). The first rows normalized
+/// would otherwise each stall on one, with the other cores waiting.
+pub fn warm_up(world: bool) {
+    let _ = address::parse("廣東省深圳市南山区科技园1号");
+    phone::warm_up(world);
+}
+
 /// A seeded xorshift generator for tests that compare a fast path with its reference on many
 /// values: `next(n)` is a number below `n`, the same sequence for the same seed.
 #[cfg(test)]

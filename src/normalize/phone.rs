@@ -438,9 +438,8 @@ fn is_mobile_shape(digits: &str) -> bool {
 }
 
 /// libphonenumber's verdict on a national number: its type when valid.
-/// Load libphonenumber's metadata and compile the Chinese plan's patterns ahead of need (a tenth
-/// of a second, once per process), on a thread of its own while the sources are read; the first
-/// number normalized would otherwise stall on it. Nothing is memoized here.
+/// Compile China's plan's patterns ahead of need, and with `world` load every country's metadata
+/// (a tenth of a second, once per process); see `normalize::warm_up`. Nothing is memoized here.
 pub fn warm_up(world: bool) {
     // A mobile, a landline, and a number of neither kind (every pattern of the plan is tried).
     for digits in ["13800138000", "01065529988", "19999999999"] {
