@@ -538,8 +538,11 @@ pub fn settle(f: RunFacts) -> Result<Settled> {
         pairs_replace: f.rescored,
         ..Default::default()
     };
-    // Records: new, changed, unchanged, deleted (or quarantined now).
+    // Records: new, changed, unchanged, deleted (or quarantined now). Each has its number in the
+    // store (the next ones for records new to it, in the order of the run's records).
     let mut present = vec![false; snap.records.len()];
+    let mut next_record = snap.next_record;
+    let mut numbers = Vec::with_capacity(f.records.len());
     let (mut new, mut changed, mut unchanged) = (0usize, 0usize, 0usize);
     for (i, r) in f.records.iter().enumerate() {
         let id = || f.rows.id(f.tables, r);
@@ -549,6 +552,14 @@ pub fn settle(f: RunFacts) -> Result<Settled> {
             present[at as usize] = true;
         }
         let stored = f.rows.stored(snap, r);
+        let number = match stored {
+            Some(s) => s.id,
+            None => {
+                next_record += 1;
+                next_record - 1
+            }
+        };
+        numbers.push(number);
         let what = match stored {
             None => Some("new_record"),
             Some(s) if &s.hash != hash => Some("changed_record"),
@@ -571,6 +582,7 @@ pub fn settle(f: RunFacts) -> Result<Settled> {
                 (None, None) => bail!("record {source} {key} has no stored form"),
             };
             change.records_upsert.push(StoredRecord {
+                id: number,
                 source,
                 key,
                 hash: hash.clone(),
@@ -579,7 +591,7 @@ pub fn settle(f: RunFacts) -> Result<Settled> {
             });
         }
         if f.fresh[i] {
-            change.pairs_drop.push(id());
+            change.pairs_drop.push(number);
         }
     }
     let quarantined: BTreeSet<(String, String)> = f
@@ -607,8 +619,8 @@ pub fn settle(f: RunFacts) -> Result<Settled> {
             "deleted_record"
         };
         diff.push(diff_row(what, &s.golden_id, "", &id));
-        change.records_delete.push(id.clone());
-        change.pairs_drop.push(id);
+        change.records_delete.push(id);
+        change.pairs_drop.push(s.id);
     }
     // Golden ids.
     let mut golden_counts: BTreeMap<&str, usize> = BTreeMap::new();
@@ -720,10 +732,9 @@ pub fn settle(f: RunFacts) -> Result<Settled> {
     // Pairs.
     let fresh_pair = |p: &&ScoredPair| f.rescored || f.fresh[p.a as usize] || f.fresh[p.b as usize];
     for p in f.scored.iter().filter(fresh_pair) {
-        let (a, b) = (&f.records[p.a as usize], &f.records[p.b as usize]);
         change.pairs_insert.push(StoredPair {
-            left: f.rows.id(f.tables, a),
-            right: f.rows.id(f.tables, b),
+            left: numbers[p.a as usize],
+            right: numbers[p.b as usize],
             weight: p.weight,
             probability: p.probability,
             field_weights: postcard::to_stdvec(&p.field_weights)?,
@@ -745,6 +756,7 @@ pub fn settle(f: RunFacts) -> Result<Settled> {
     change.meta = [
         ("version", forms_version(), Some(&snap.version)),
         ("next_id", f.ids.next.to_string(), None),
+        ("next_record", next_record.to_string(), None),
         ("model", f.model.clone(), snap.model.as_ref()),
         ("trust", f.trust.clone(), snap.trust.as_ref()),
         ("phone_verdicts", verdicts, snap.phone_verdicts.as_ref()),

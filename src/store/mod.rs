@@ -179,15 +179,15 @@ pub trait Db: Send {
 
 /// The layout of the tables, numbered: a store of an earlier layout is brought to this one when it
 /// is opened (see [`Store::migrate`]).
-const FORMAT: &str = "2";
+const FORMAT: &str = "3";
 
 const SCHEMA: &[&str] = &[
     "CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
     "CREATE TABLE IF NOT EXISTS runs (run BIGINT PRIMARY KEY, finished TEXT NOT NULL, input TEXT NOT NULL, summary TEXT NOT NULL)",
-    "CREATE TABLE IF NOT EXISTS records (source TEXT NOT NULL, key TEXT NOT NULL, hash TEXT NOT NULL, golden_id TEXT NOT NULL, data BYTEA NOT NULL, run BIGINT NOT NULL, PRIMARY KEY (source, key))",
+    "CREATE TABLE IF NOT EXISTS records (source TEXT NOT NULL, key TEXT NOT NULL, hash TEXT NOT NULL, golden_id TEXT NOT NULL, data BYTEA NOT NULL, run BIGINT NOT NULL, id BIGINT NOT NULL, PRIMARY KEY (source, key))",
     "CREATE TABLE IF NOT EXISTS golden (golden_id TEXT PRIMARY KEY, status TEXT NOT NULL, successor TEXT NOT NULL, issued_run BIGINT NOT NULL, changed_run BIGINT NOT NULL)",
-    "CREATE TABLE IF NOT EXISTS pairs (left_source TEXT NOT NULL, left_key TEXT NOT NULL, right_source TEXT NOT NULL, right_key TEXT NOT NULL, weight DOUBLE PRECISION NOT NULL, probability DOUBLE PRECISION NOT NULL, field_weights BYTEA NOT NULL, PRIMARY KEY (left_source, left_key, right_source, right_key))",
-    "CREATE INDEX IF NOT EXISTS pairs_right ON pairs (right_source, right_key)",
+    "CREATE TABLE IF NOT EXISTS scored_pairs (left_id BIGINT NOT NULL, right_id BIGINT NOT NULL, weight DOUBLE PRECISION NOT NULL, probability DOUBLE PRECISION NOT NULL, field_weights BYTEA NOT NULL, PRIMARY KEY (left_id, right_id))",
+    "CREATE INDEX IF NOT EXISTS scored_pairs_right ON scored_pairs (right_id)",
     "CREATE TABLE IF NOT EXISTS issues (source TEXT NOT NULL, key TEXT NOT NULL, field TEXT NOT NULL, kind TEXT NOT NULL, severity TEXT NOT NULL, PRIMARY KEY (source, key, field, kind))",
     "CREATE TABLE IF NOT EXISTS survivorship (golden_id TEXT PRIMARY KEY, members TEXT NOT NULL, data BYTEA NOT NULL)",
     "CREATE TABLE IF NOT EXISTS sources (name TEXT PRIMARY KEY, digest TEXT NOT NULL, data BYTEA NOT NULL)",
@@ -197,6 +197,9 @@ const SCHEMA: &[&str] = &[
 /// A record as the store knows it: `(source, key)` is its identity across runs.
 #[derive(Debug, Clone, PartialEq)]
 pub struct StoredRecord {
+    /// The record's number in the store: given when it is first stored, kept while its source
+    /// and key are (pairs name their records by it).
+    pub id: i64,
     pub source: String,
     pub key: String,
     pub hash: String,
@@ -213,11 +216,11 @@ pub struct GoldenState {
     pub successor: String,
 }
 
-/// A scored pair between two stored records.
+/// A scored pair between two stored records, by their numbers ([`StoredRecord::id`]).
 #[derive(Debug, Clone, PartialEq)]
 pub struct StoredPair {
-    pub left: (String, String),
-    pub right: (String, String),
+    pub left: i64,
+    pub right: i64,
     pub weight: f64,
     pub probability: f64,
     /// `link::FieldWeights` in postcard.
@@ -269,6 +272,8 @@ pub struct Snapshot {
     /// reused).
     pub version: String,
     pub next_id: u64,
+    /// The number the next record new to the store gets ([`StoredRecord::id`]).
+    pub next_record: i64,
     pub model: Option<String>,
     /// The source trust the last full run learned, as JSON (`state::FrozenTrust`).
     pub trust: Option<String>,
@@ -278,6 +283,8 @@ pub struct Snapshot {
     pub records: Vec<StoredRecord>,
     /// [`record_hash`] → position in `records`.
     index: HashMap<u64, u32, BuildHasherDefault<Spread>>,
+    /// [`StoredRecord::id`] → position in `records`.
+    by_id: HashMap<i64, u32, BuildHasherDefault<Spread>>,
     pub golden: HashMap<String, GoldenState>,
     pub pairs: Vec<PriorPair>,
     pub issues: HashMap<IssueKey, String>,
@@ -310,6 +317,12 @@ impl Snapshot {
             .iter()
             .enumerate()
             .map(|(i, r)| (record_hash(&r.source, &r.key), i as u32))
+            .collect();
+        self.by_id = self
+            .records
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r.id, i as u32))
             .collect();
     }
 }
@@ -359,8 +372,8 @@ pub struct Change {
     pub golden_upsert: Vec<GoldenState>,
     /// Drop every stored pair first (a run that scored all pairs afresh).
     pub pairs_replace: bool,
-    /// Records whose stored pairs are dropped (changed or deleted records).
-    pub pairs_drop: Vec<(String, String)>,
+    /// Records whose stored pairs are dropped (changed or deleted records), by number.
+    pub pairs_drop: Vec<i64>,
     pub pairs_insert: Vec<StoredPair>,
     pub issues_insert: Vec<(IssueKey, String)>,
     pub issues_delete: Vec<IssueKey>,
@@ -408,34 +421,55 @@ impl Store {
         Ok(store)
     }
 
-    /// Brings a store of an earlier layout to [`FORMAT`], inside the run's transaction. Format 1
-    /// held normalized records and pair weights as JSON text; format 2 holds them in binary. The
-    /// ids, their history, the content hashes, issues and decisions are kept; the normalized forms
-    /// and the scored pairs are not, and the model is dropped, so the run evaluates every record
-    /// afresh (as after a version change) and stores them anew.
+    /// Brings a store of an earlier layout to [`FORMAT`], inside the run's transaction. The ids,
+    /// their history, the content hashes, issues and decisions are always kept; the records get
+    /// their numbers. Format 1 held normalized records and pair weights as JSON text: those and
+    /// the model are dropped, so the run evaluates every record afresh (as after a version change)
+    /// and stores them anew. Format 2 named a pair's records by source and key: its pairs are
+    /// kept, named by the records' numbers, and the next run goes on incrementally.
     fn migrate(&mut self, setup: impl Fn(&mut dyn Db) -> Result<()>) -> Result<()> {
         let format = self.db.query(
             "SELECT value FROM meta WHERE name = 'format'",
             &[],
             &[Kind::Text],
         )?;
-        if format.first().is_some_and(|row| row[0].text() == FORMAT) {
+        let from = format.first().map(|row| row[0].text().to_string());
+        if from.as_deref() == Some(FORMAT) {
             return Ok(());
         }
+        // A store without a format number is of format 1, or new (its tables are empty).
+        let binary = from.as_deref() == Some("2");
         let db = self.db.as_mut();
         db.execute("ALTER TABLE records RENAME TO records_before", &[])?;
-        db.execute("DROP TABLE pairs", &[])?;
         setup(db)?;
-        db.execute(
-            "INSERT INTO records (source, key, hash, golden_id, data, run) SELECT source, key, hash, golden_id, $1, run FROM records_before",
-            &[Vec::new().into()],
-        )?;
+        // Numbered in the order of source and key.
+        if binary {
+            db.execute(
+                "INSERT INTO records (source, key, hash, golden_id, data, run, id) SELECT source, key, hash, golden_id, data, run, ROW_NUMBER() OVER (ORDER BY source, key) FROM records_before",
+                &[],
+            )?;
+            db.execute(
+                "INSERT INTO scored_pairs (left_id, right_id, weight, probability, field_weights) SELECT l.id, r.id, p.weight, p.probability, p.field_weights FROM pairs p JOIN records l ON l.source = p.left_source AND l.key = p.left_key JOIN records r ON r.source = p.right_source AND r.key = p.right_key",
+                &[],
+            )?;
+        } else {
+            db.execute(
+                "INSERT INTO records (source, key, hash, golden_id, data, run, id) SELECT source, key, hash, golden_id, $1, run, ROW_NUMBER() OVER (ORDER BY source, key) FROM records_before",
+                &[Vec::new().into()],
+            )?;
+            db.execute("DELETE FROM meta WHERE name = 'model'", &[])?;
+        }
         db.execute("DROP TABLE records_before", &[])?;
-        db.execute("DELETE FROM meta WHERE name = 'model'", &[])?;
-        db.execute(
-            "INSERT INTO meta (name, value) VALUES ('format', $1) ON CONFLICT (name) DO UPDATE SET value = excluded.value",
-            &[FORMAT.into()],
-        )
+        db.execute("DROP TABLE IF EXISTS pairs", &[])?;
+        let records = db.query("SELECT COUNT(*) FROM records", &[], &[Kind::Int])?;
+        let next = records.first().map_or(0, |row| row[0].int()) + 1;
+        for (name, value) in [("next_record", next.to_string()), ("format", FORMAT.into())] {
+            db.execute(
+                "INSERT INTO meta (name, value) VALUES ($1, $2) ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+                &[name.into(), value.into()],
+            )?;
+        }
+        Ok(())
     }
 
     pub fn load(&mut self) -> Result<Snapshot> {
@@ -445,6 +479,7 @@ impl Store {
             match row[0].text() {
                 "version" => snap.version = row[1].text().to_string(),
                 "next_id" => snap.next_id = row[1].text().parse().unwrap_or(1),
+                "next_record" => snap.next_record = row[1].text().parse().unwrap_or(1),
                 "model" => snap.model = Some(row[1].text().to_string()),
                 "trust" => snap.trust = Some(row[1].text().to_string()),
                 "phone_verdicts" => snap.phone_verdicts = Some(row[1].text().to_string()),
@@ -452,18 +487,28 @@ impl Store {
             }
         }
         snap.next_id = snap.next_id.max(1);
+        snap.next_record = snap.next_record.max(1);
         snap.runs = self.rows("SELECT COUNT(*) FROM runs", &[Kind::Int])?[0][0].int();
         // Collected, not inserted one by one: each map is sized once, for all its rows.
         snap.records = self
             .rows(
-                "SELECT source, key, hash, golden_id, data FROM records",
-                &[Kind::Text, Kind::Text, Kind::Text, Kind::Text, Kind::Bytes],
+                "SELECT source, key, hash, golden_id, data, id FROM records",
+                &[
+                    Kind::Text,
+                    Kind::Text,
+                    Kind::Text,
+                    Kind::Text,
+                    Kind::Bytes,
+                    Kind::Int,
+                ],
             )?
             .into_iter()
             .map(|mut row| {
+                let id = row.pop().map_or(0, |v| v.int());
                 let data = row.pop().map(Val::into_bytes).unwrap_or_default();
                 let [source, key, hash, golden_id] = texts(row);
                 StoredRecord {
+                    id,
                     source,
                     key,
                     hash,
@@ -489,22 +534,22 @@ impl Store {
                 (g.id.clone(), g)
             })
             .collect();
-        // Pairs name their records by source and key: resolved here, their text never copied.
+        // Pairs name their records by number: resolved here.
         let mut pairs = Vec::new();
         self.db
             .query_each(
-                "SELECT left_source, left_key, right_source, right_key, weight, probability, field_weights FROM pairs",
+                "SELECT left_id, right_id, weight, probability, field_weights FROM scored_pairs",
                 &[],
                 &mut |c| {
-                    let at = |s: usize| -> Result<Option<u32>> {
-                        Ok(snap.find(c.str(s)?, c.str(s + 1)?).map(|i| i as u32))
+                    let at = |i: usize| -> Result<Option<u32>> {
+                        Ok(c.int(i)?.and_then(|id| snap.by_id.get(&id).copied()))
                     };
                     pairs.push(PriorPair {
                         left: at(0)?,
-                        right: at(2)?,
-                        weight: c.real(4)?.unwrap_or_default(),
-                        probability: c.real(5)?.unwrap_or_default(),
-                        field_weights: c.bytes(6)?.unwrap_or_default(),
+                        right: at(1)?,
+                        weight: c.real(2)?.unwrap_or_default(),
+                        probability: c.real(3)?.unwrap_or_default(),
+                        field_weights: c.bytes(4)?.unwrap_or_default(),
                     });
                     Ok(())
                 },
@@ -686,13 +731,14 @@ impl Store {
                     r.golden_id.clone().into(),
                     r.data.clone().into(),
                     c.run.into(),
+                    r.id.into(),
                 ]
             })
             .collect();
         insert(
             db,
             "records",
-            &["source", "key", "hash", "golden_id", "data", "run"],
+            &["source", "key", "hash", "golden_id", "data", "run", "id"],
             records,
             "ON CONFLICT (source, key) DO UPDATE SET hash = excluded.hash, golden_id = excluded.golden_id, data = excluded.data, run = excluded.run",
         )?;
@@ -717,19 +763,18 @@ impl Store {
             "ON CONFLICT (golden_id) DO UPDATE SET status = excluded.status, successor = excluded.successor, changed_run = excluded.changed_run",
         )?;
         if c.pairs_replace {
-            db.execute("DELETE FROM pairs", &[])?;
+            db.execute("DELETE FROM scored_pairs", &[])?;
         }
-        delete_keys(db, "pairs", &["left_source", "left_key"], &c.pairs_drop)?;
-        delete_keys(db, "pairs", &["right_source", "right_key"], &c.pairs_drop)?;
+        let dropped: Vec<Vec<Val>> = c.pairs_drop.iter().map(|&id| vec![id.into()]).collect();
+        delete_rows(db, "scored_pairs", &["left_id"], dropped.clone())?;
+        delete_rows(db, "scored_pairs", &["right_id"], dropped)?;
         let pairs = c
             .pairs_insert
             .iter()
             .map(|p| {
                 vec![
-                    p.left.0.clone().into(),
-                    p.left.1.clone().into(),
-                    p.right.0.clone().into(),
-                    p.right.1.clone().into(),
+                    p.left.into(),
+                    p.right.into(),
                     p.weight.into(),
                     p.probability.into(),
                     p.field_weights.clone().into(),
@@ -738,18 +783,16 @@ impl Store {
             .collect();
         insert(
             db,
-            "pairs",
+            "scored_pairs",
             &[
-                "left_source",
-                "left_key",
-                "right_source",
-                "right_key",
+                "left_id",
+                "right_id",
                 "weight",
                 "probability",
                 "field_weights",
             ],
             pairs,
-            "ON CONFLICT (left_source, left_key, right_source, right_key) DO UPDATE SET weight = excluded.weight, probability = excluded.probability, field_weights = excluded.field_weights",
+            "ON CONFLICT (left_id, right_id) DO UPDATE SET weight = excluded.weight, probability = excluded.probability, field_weights = excluded.field_weights",
         )?;
         let sources_gone: Vec<Vec<Val>> = c
             .sources_delete

@@ -576,31 +576,44 @@ fn incremental_runs_keep_the_learned_trust_and_full_learns_it_again() {
     }
 }
 
-/// Turns a store back into the layout of format 1: normalized records and pair weights as JSON
-/// text, and no format number.
-fn to_format_1(store: &Store, backend: Backend) {
-    let statements = match backend {
-        Backend::Sqlite => [
-            "UPDATE records SET data = '{\"name\":\"张伟\"}'",
-            "UPDATE pairs SET field_weights = '[null]'",
-            "DELETE FROM meta WHERE name = 'format'",
-        ],
-        Backend::Postgres => [
-            "ALTER TABLE records ALTER COLUMN data TYPE TEXT USING '{\"name\":\"张伟\"}'",
-            "ALTER TABLE pairs ALTER COLUMN field_weights TYPE TEXT USING '[null]'",
-            "DELETE FROM meta WHERE name = 'format'",
-        ],
+/// Turns a store back into the layout of an earlier format: records without numbers, pairs
+/// named by source and key, and (format 1) normalized records and pair weights as JSON text and
+/// no format number.
+fn to_format(store: &Store, backend: Backend, format: u8) {
+    let (weights, data_type) = match format {
+        1 => ("'[null]'", "TEXT"),
+        _ => ("p.field_weights", "BYTEA"),
     };
+    let mut statements = vec![
+        format!("CREATE TABLE pairs (left_source TEXT NOT NULL, left_key TEXT NOT NULL, right_source TEXT NOT NULL, right_key TEXT NOT NULL, weight DOUBLE PRECISION NOT NULL, probability DOUBLE PRECISION NOT NULL, field_weights {data_type} NOT NULL, PRIMARY KEY (left_source, left_key, right_source, right_key))"),
+        format!("INSERT INTO pairs SELECT l.source, l.key, r.source, r.key, p.weight, p.probability, {weights} FROM scored_pairs p JOIN records l ON l.id = p.left_id JOIN records r ON r.id = p.right_id"),
+        "DROP TABLE scored_pairs".to_string(),
+        "ALTER TABLE records DROP COLUMN id".to_string(),
+        "DELETE FROM meta WHERE name IN ('format', 'next_record')".to_string(),
+    ];
+    if format == 1 {
+        statements.push(match backend {
+            Backend::Sqlite => "UPDATE records SET data = '{\"name\":\"张伟\"}'".to_string(),
+            Backend::Postgres => {
+                "ALTER TABLE records ALTER COLUMN data TYPE TEXT USING '{\"name\":\"张伟\"}'"
+                    .to_string()
+            }
+        });
+    } else {
+        statements.push(format!(
+            "INSERT INTO meta (name, value) VALUES ('format', '{format}')"
+        ));
+    }
     match backend {
         Backend::Sqlite => {
             let db = rusqlite::Connection::open(&store.arg).unwrap();
-            for s in statements {
+            for s in &statements {
                 db.execute(s, []).unwrap();
             }
         }
         Backend::Postgres => {
             let mut db = postgres::Client::connect(&store.arg, postgres::NoTls).unwrap();
-            for s in statements {
+            for s in &statements {
                 db.batch_execute(s).unwrap();
             }
         }
@@ -613,7 +626,7 @@ fn a_store_of_the_earlier_format_is_brought_up_to_date() {
         let input = sample_folder();
         let store = store(backend);
         let first = run_into(input.path(), &store);
-        to_format_1(&store, backend);
+        to_format(&store, backend, 1);
         // The run after the migration evaluates everything afresh and keeps every id …
         let second = run_into(input.path(), &store);
         assert_eq!(
@@ -635,5 +648,29 @@ fn a_store_of_the_earlier_format_is_brought_up_to_date() {
                 "{backend:?}: {file}"
             );
         }
+    }
+}
+
+/// A store of format 2 (pairs named by source and key) keeps its work: its records are numbered,
+/// its pairs kept, and the next run goes on incrementally with every output of an unmigrated
+/// store.
+#[test]
+fn a_store_of_format_2_keeps_its_pairs() {
+    for backend in backends() {
+        let input = sample_folder();
+        let (store, kept) = (store(backend), store(backend));
+        run_into(input.path(), &store);
+        run_into(input.path(), &kept);
+        to_format(&store, backend, 2);
+        let migrated = run_into(input.path(), &store);
+        let unmigrated = run_into(input.path(), &kept);
+        let state = &read_json(&migrated.path().join("summary.json"))["state"];
+        assert_eq!(state["incremental"], true, "{backend:?}");
+        assert_eq!(state["records"]["changed"], 0, "{backend:?}");
+        assert_eq!(
+            outputs(migrated.path()),
+            outputs(unmigrated.path()),
+            "{backend:?}"
+        );
     }
 }
