@@ -765,9 +765,14 @@ impl Store {
         if c.pairs_replace {
             db.execute("DELETE FROM scored_pairs", &[])?;
         }
-        let dropped: Vec<Vec<Val>> = c.pairs_drop.iter().map(|&id| vec![id.into()]).collect();
-        delete_rows(db, "scored_pairs", &["left_id"], dropped.clone())?;
-        delete_rows(db, "scored_pairs", &["right_id"], dropped)?;
+        for side in ["left_id", "right_id"] {
+            let dropped = c.pairs_drop.iter().map(|&id| vec![id.into()]).collect();
+            // Each number cast: PostgreSQL types the parameters of a bare `VALUES` list as text.
+            in_chunks(db, &[side], dropped, |values| {
+                let numbers = values.replace('(', "(CAST(").replace(')', " AS BIGINT))");
+                format!("DELETE FROM scored_pairs WHERE {side} IN (VALUES {numbers})")
+            })?;
+        }
         let pairs = c
             .pairs_insert
             .iter()
