@@ -81,11 +81,10 @@ pub struct RunOptions {
 
 pub fn run(input: &Path, plan: Plan, options: &RunOptions) -> Result<RunOutcome> {
     let started = Instant::now();
-    // Normalization's tables are built beside the reading. Every country's numbering plan is
-    // among them when the run will normalize every row; a run with a store normalizes only new
-    // and changed rows, and loads those plans only if one of its numbers is foreign.
-    let world = options.state.is_none() || options.full;
-    std::thread::spawn(move || crate::normalize::warm_up(world));
+    // Normalization's tables are built beside the reading (which, depends on whether the run will
+    // normalize every row).
+    let every_row = options.state.is_none() || options.full;
+    std::thread::spawn(move || crate::normalize::warm_up(every_row));
     // The store's transaction begins here and ends after the last output is written.
     let mut store = options.state.as_ref().map(Store::open).transpose()?;
     let Ingested {
@@ -239,6 +238,9 @@ pub fn run(input: &Path, plan: Plan, options: &RunOptions) -> Result<RunOutcome>
         &sex_and_birth,
         &linkage.clustering.cluster_of,
     ));
+    // Its last reader: let go before survivorship builds the golden records (a million-record run
+    // holds a sex and birth date for most of its records here).
+    drop(sex_and_birth);
     let link_ms = stage.elapsed().as_millis();
     let link_mib = memory::peak_rss_mib();
     let ids = match store {

@@ -42,12 +42,17 @@ pub mod text;
 pub mod uscc;
 
 /// Build the tables normalization looks things up in ahead of need, on a thread of its own while
-/// the sources are read: the address parser's (cpca's division trie), OpenCC's, the divisions',
-/// libphonenumber's China plan (and, with `world`, every country's). The first rows normalized
-/// would otherwise each stall on one, with the other cores waiting.
-pub fn warm_up(world: bool) {
-    let _ = address::parse("廣東省深圳市南山区科技园1号");
-    phone::warm_up(world);
+/// the sources are read, so that the first rows normalized do not each stall on one with the
+/// other cores waiting. A run that normalizes every row (`every_row`) loads every country's
+/// numbering plan (its exports may hold foreign numbers), and meets the other tables on first
+/// use: an English export never loads the Chinese ones. A run with a store normalizes only new
+/// and changed rows, a few of them foreign if any: it loads China's plan, the address parser's
+/// division trie and OpenCC's dictionaries, each a stall its few rows would otherwise feel.
+pub fn warm_up(every_row: bool) {
+    if !every_row {
+        let _ = address::parse("廣東省深圳市南山区科技园1号");
+    }
+    phone::warm_up(every_row);
 }
 
 /// A seeded xorshift generator for tests that compare a fast path with its reference on many
