@@ -227,10 +227,62 @@ mod iso_date {
         }
     }
 
+    /// The text `serialize` wrote, read back without a copy; the plain `YYYY-MM-DD` of a stored
+    /// date read digit by digit (chrono's parser interprets its format string for every date,
+    /// and an incremental run reads back every stored record's dates).
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<NaiveDate>, D::Error> {
-        Option::<String>::deserialize(d)?
-            .map(|t| NaiveDate::parse_from_str(&t, "%Y-%m-%d").map_err(serde::de::Error::custom))
+        Option::<std::borrow::Cow<'de, str>>::deserialize(d)?
+            .map(|t| {
+                plain(&t)
+                    .map_or_else(|| NaiveDate::parse_from_str(&t, "%Y-%m-%d"), Ok)
+                    .map_err(serde::de::Error::custom)
+            })
             .transpose()
+    }
+
+    /// A valid date written as exactly `YYYY-MM-DD`.
+    fn plain(t: &str) -> Option<NaiveDate> {
+        let b = t.as_bytes();
+        if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+            return None;
+        }
+        let number = |r: std::ops::Range<usize>| {
+            b[r].iter().try_fold(0u32, |n, &c| {
+                c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0'))
+            })
+        };
+        NaiveDate::from_ymd_opt(number(0..4)? as i32, number(5..7)?, number(8..10)?)
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        /// Every date of four centuries as chrono writes and reads it; texts that are no valid
+        /// plain date are left to chrono.
+        #[test]
+        fn plain_dates_read_as_chrono_reads_them() {
+            use chrono::Datelike;
+            let mut day = NaiveDate::from_ymd_opt(1850, 1, 1).unwrap();
+            while day.year() < 2250 {
+                let t = day.format("%Y-%m-%d").to_string();
+                assert_eq!(plain(&t), Some(day), "{t}");
+                assert_eq!(NaiveDate::parse_from_str(&t, "%Y-%m-%d").ok(), Some(day));
+                day = day.succ_opt().unwrap();
+            }
+            for t in [
+                "2023-02-29",
+                "2023-13-01",
+                "2023-00-10",
+                "2023-1-05",
+                "2023/01/05",
+                "２０２３-01-05",
+                "+2023-01-0",
+                "",
+            ] {
+                assert_eq!(plain(t), None, "{t}");
+            }
+        }
     }
 }
 
