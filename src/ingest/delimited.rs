@@ -13,7 +13,7 @@ use csv::{ReaderBuilder, StringRecord};
 
 use super::encoding::{decode, Decoded};
 use super::{detect_header, read_bytes, IngestError, SourceOptions, TableBuilder};
-use crate::record::{Position, SourceTable};
+use crate::record::{Position, SourceTable, Text};
 
 const CANDIDATE_DELIMITERS: [char; 4] = [',', '\t', ';', '|'];
 
@@ -317,8 +317,14 @@ impl Body<'_> {
     }
 
     fn keep(&self, builder: &mut TableBuilder, position: Position, span: &Span, raw: &str) {
-        let fields = span.fields.iter().map(str::to_string).collect();
-        builder.push(position, self.cells(fields));
+        // Each value straight into its cell's text (short ones are held inline, not allocated).
+        let cells = self
+            .columns
+            .iter()
+            .copied()
+            .zip(span.fields.iter().map(Text::from))
+            .collect();
+        builder.push_text(position, cells);
         let last = span.line + raw.matches('\n').count() as u64;
         if self
             .legacy_lines

@@ -11,7 +11,7 @@ use serde_json::{Map, Value};
 
 use super::encoding::decode;
 use super::{read_bytes, IngestError, SourceOptions, TableBuilder};
-use crate::record::{Position, SourceTable};
+use crate::record::{Position, SourceTable, Text};
 
 pub fn read(path: &Path, name: &str, options: &SourceOptions) -> Result<SourceTable, IngestError> {
     let bytes = read_bytes(path, name)?;
@@ -75,7 +75,7 @@ pub fn read(path: &Path, name: &str, options: &SourceOptions) -> Result<SourceTa
 
 /// An item as read: an object's flattened values, or what else it is.
 enum Parsed {
-    Object(Vec<(String, String)>),
+    Object(Vec<(String, Text)>),
     Other(Value),
 }
 
@@ -97,7 +97,7 @@ fn take(builder: &mut TableBuilder, position: Position, parsed: Parsed, raw: imp
                 .into_iter()
                 .map(|(path, v)| (builder.column(&path), v))
                 .collect();
-            builder.push(position, cells);
+            builder.push_text(position, cells);
         }
         Parsed::Other(other) => {
             let kind = match other {
@@ -123,7 +123,7 @@ fn take(builder: &mut TableBuilder, position: Position, parsed: Parsed, raw: imp
 }
 
 /// Flatten nested objects into `parent.child` paths; scalars as text, arrays as JSON text.
-pub fn flatten(prefix: &str, obj: &Map<String, Value>, out: &mut Vec<(String, String)>) {
+pub fn flatten(prefix: &str, obj: &Map<String, Value>, out: &mut Vec<(String, Text)>) {
     for (k, v) in obj {
         let path = if prefix.is_empty() {
             k.clone()
@@ -132,9 +132,9 @@ pub fn flatten(prefix: &str, obj: &Map<String, Value>, out: &mut Vec<(String, St
         };
         match v {
             Value::Object(inner) => flatten(&path, inner, out),
-            Value::Null => out.push((path, String::new())),
-            Value::String(s) => out.push((path, s.clone())),
-            other => out.push((path, other.to_string())),
+            Value::Null => out.push((path, Text::new())),
+            Value::String(s) => out.push((path, s.as_str().into())),
+            other => out.push((path, other.to_string().into())),
         }
     }
 }
