@@ -257,47 +257,35 @@ fn narrowing_keys(r: &Record, keys: &mut Vec<u64>) {
     }
 }
 
-/// Every record's narrowing keys, deduplicated, in one flat list: record `i`'s are
-/// `keys[starts[i]..starts[i + 1]]`.
+/// Records' narrowing keys, deduplicated, in one flat list: the `n`-th record's are
+/// `keys[starts[n]..starts[n + 1]]`, `n` being the record's index when every record's keys are
+/// made, its place among those made otherwise.
 struct Narrowing {
     starts: Vec<u32>,
     keys: Vec<u64>,
-    /// Where the keys of record `i` are in `starts` (`i` itself when every record's are made).
+    /// Record index → its place in `starts`, when not every record's keys are made.
     place: Option<HashMap<u32, u32>>,
 }
 
 impl Narrowing {
     /// The narrowing keys of every record.
     fn new(records: &[Record]) -> Narrowing {
-        let all: Vec<u32> = (0..records.len() as u32).collect();
-        let mut n = Narrowing::of_records(records, &all);
-        n.place = None;
-        n
+        let (starts, keys) = flat(records.par_iter().map(narrowed).collect());
+        Narrowing {
+            starts,
+            keys,
+            place: None,
+        }
     }
 
     /// The narrowing keys of `which` (distinct records) only: an incremental run narrows the
     /// few large blocks that hold a new or changed record, not every record.
     fn of_records(records: &[Record], which: &[u32]) -> Narrowing {
-        let per: Vec<Vec<u64>> = which
+        let per = which
             .par_iter()
-            .map(|&i| {
-                let r = &records[i as usize];
-                let mut k = Vec::new();
-                if !r.is_test {
-                    narrowing_keys(r, &mut k);
-                    k.sort_unstable();
-                    k.dedup();
-                }
-                k
-            })
+            .map(|&i| narrowed(&records[i as usize]))
             .collect();
-        let mut starts = Vec::with_capacity(which.len() + 1);
-        let mut keys = Vec::new();
-        starts.push(0);
-        for k in per {
-            keys.extend(k);
-            starts.push(keys.len() as u32);
-        }
+        let (starts, keys) = flat(per);
         let place = which.iter().enumerate().map(|(at, &i)| (i, at as u32));
         Narrowing {
             starts,
@@ -313,6 +301,29 @@ impl Narrowing {
         };
         &self.keys[self.starts[at] as usize..self.starts[at + 1] as usize]
     }
+}
+
+/// A record's narrowing keys, sorted, without repeats; none for a test record.
+fn narrowed(r: &Record) -> Vec<u64> {
+    let mut k = Vec::new();
+    if !r.is_test {
+        narrowing_keys(r, &mut k);
+        k.sort_unstable();
+        k.dedup();
+    }
+    k
+}
+
+/// Lists of keys as one list and where each starts (and the last ends).
+fn flat(per: Vec<Vec<u64>>) -> (Vec<u32>, Vec<u64>) {
+    let mut starts = Vec::with_capacity(per.len() + 1);
+    let mut keys = Vec::new();
+    starts.push(0);
+    for k in per {
+        keys.extend(k);
+        starts.push(keys.len() as u32);
+    }
+    (starts, keys)
 }
 
 /// Per rule, the `(key, record)` of every record whose key under the rule is also a fresh
@@ -430,6 +441,7 @@ pub fn candidate_pairs_among(
         // Every record's keys under the rule, by key (a 64-bit hash of it) and then record: each
         // block is one run, its members in record order.
         let mut keyed: Vec<(u64, u32)> = match known {
+            // Only those of blocks with a fresh record (see `keyed_with_fresh`).
             Some(_) if fresh.is_some() => std::mem::take(&mut with_fresh[at]),
             Some(known) => known
                 .par_iter()
