@@ -81,8 +81,8 @@ pub struct RunOptions {
 
 pub fn run(input: &Path, plan: Plan, options: &RunOptions) -> Result<RunOutcome> {
     let started = Instant::now();
-    // Normalization's tables are built beside the reading (which, depends on whether the run will
-    // normalize every row).
+    // Normalization's tables are built beside the reading; which ones depends on whether the run
+    // normalizes every row (see `normalize::warm_up`).
     let every_row = options.state.is_none() || options.full;
     std::thread::spawn(move || crate::normalize::warm_up(every_row));
     // The store's transaction begins here and ends after the last output is written.

@@ -442,21 +442,21 @@ impl Store {
         let db = self.db.as_mut();
         db.execute("ALTER TABLE records RENAME TO records_before", &[])?;
         setup(db)?;
-        // Numbered in the order of source and key.
+        // Numbered in the order of source and key; format 1's normalized forms are not kept.
+        let (data, params): (&str, Vec<Val>) = match binary {
+            true => ("data", Vec::new()),
+            false => ("$1", vec![Vec::new().into()]),
+        };
+        db.execute(
+            &format!("INSERT INTO records (source, key, hash, golden_id, data, run, id) SELECT source, key, hash, golden_id, {data}, run, ROW_NUMBER() OVER (ORDER BY source, key) FROM records_before"),
+            &params,
+        )?;
         if binary {
-            db.execute(
-                "INSERT INTO records (source, key, hash, golden_id, data, run, id) SELECT source, key, hash, golden_id, data, run, ROW_NUMBER() OVER (ORDER BY source, key) FROM records_before",
-                &[],
-            )?;
             db.execute(
                 "INSERT INTO scored_pairs (left_id, right_id, weight, probability, field_weights) SELECT l.id, r.id, p.weight, p.probability, p.field_weights FROM pairs p JOIN records l ON l.source = p.left_source AND l.key = p.left_key JOIN records r ON r.source = p.right_source AND r.key = p.right_key",
                 &[],
             )?;
         } else {
-            db.execute(
-                "INSERT INTO records (source, key, hash, golden_id, data, run, id) SELECT source, key, hash, golden_id, $1, run, ROW_NUMBER() OVER (ORDER BY source, key) FROM records_before",
-                &[Vec::new().into()],
-            )?;
             db.execute("DELETE FROM meta WHERE name = 'model'", &[])?;
         }
         db.execute("DROP TABLE records_before", &[])?;
@@ -767,11 +767,7 @@ impl Store {
         }
         for side in ["left_id", "right_id"] {
             let dropped = c.pairs_drop.iter().map(|&id| vec![id.into()]).collect();
-            // Each number cast: PostgreSQL types the parameters of a bare `VALUES` list as text.
-            in_chunks(db, &[side], dropped, |values| {
-                let numbers = values.replace('(', "(CAST(").replace(')', " AS BIGINT))");
-                format!("DELETE FROM scored_pairs WHERE {side} IN (VALUES {numbers})")
-            })?;
+            delete_rows(db, "scored_pairs", &[side], dropped)?;
         }
         let pairs = c
             .pairs_insert
@@ -930,13 +926,16 @@ fn delete_keys(
 
 /// `DELETE … WHERE (c1, c2, …) IN (VALUES (…), (…))`, in chunks. A `VALUES` list, not a bare
 /// list of rows: PostgreSQL turns the latter into one nested expression that exhausts its stack
-/// at a few thousand rows, and joins against the former.
+/// at a few thousand rows, and joins against the former. One column is matched against a plain
+/// list, `c IN ((…), (…))`: PostgreSQL makes that one array comparison and types the parameters
+/// by the column (a `VALUES` list it types as text, which a number column refuses).
 fn delete_rows(db: &mut dyn Db, table: &str, columns: &[&str], rows: Vec<Vec<Val>>) -> Result<()> {
-    in_chunks(db, columns, rows, |values| {
-        format!(
+    in_chunks(db, columns, rows, |values| match columns {
+        [column] => format!("DELETE FROM {table} WHERE {column} IN ({values})"),
+        _ => format!(
             "DELETE FROM {table} WHERE ({}) IN (VALUES {values})",
             columns.join(", ")
-        )
+        ),
     })
 }
 
@@ -952,8 +951,6 @@ fn in_chunks(
 
 /// A row of a back end's result, read cell by cell (NULL reads as empty / zero).
 pub trait Cells {
-    /// A text cell, borrowed from the row (empty when NULL).
-    fn str(&self, i: usize) -> Result<&str>;
     fn text(&self, i: usize) -> Result<Option<String>>;
     fn int(&self, i: usize) -> Result<Option<i64>>;
     fn real(&self, i: usize) -> Result<Option<f64>>;

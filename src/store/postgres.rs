@@ -52,9 +52,6 @@ pub fn without_password(url: &str) -> String {
 }
 
 impl Cells for postgres::Row {
-    fn str(&self, i: usize) -> Result<&str> {
-        Ok(self.try_get::<_, Option<&str>>(i)?.unwrap_or_default())
-    }
     fn text(&self, i: usize) -> Result<Option<String>> {
         Ok(self.try_get(i)?)
     }

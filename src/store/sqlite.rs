@@ -28,12 +28,6 @@ impl ToSql for Val {
 }
 
 impl Cells for rusqlite::Row<'_> {
-    fn str(&self, i: usize) -> Result<&str> {
-        Ok(match self.get_ref(i)? {
-            ValueRef::Null => "",
-            v => v.as_str()?,
-        })
-    }
     fn text(&self, i: usize) -> Result<Option<String>> {
         Ok(self.get(i)?)
     }
