@@ -4,9 +4,11 @@
 //! becomes a union of columns; arrays (跟进记录, 标签) are kept whole as JSON text. A line that is not
 //! valid JSON, or not an object, is quarantined with its line number and the parser's complaint.
 
+use std::borrow::Cow;
 use std::path::Path;
 
 use rayon::prelude::*;
+use serde::Deserializer as _;
 use serde_json::{Map, Value};
 
 use super::encoding::decode;
@@ -42,7 +44,10 @@ pub fn read(path: &Path, name: &str, options: &SourceOptions) -> Result<SourceTa
             .par_iter()
             .map(|line| {
                 let line = line.trim_end_matches('\r');
-                (!line.trim().is_empty()).then(|| serde_json::from_str::<Value>(line).map(parse))
+                (!line.trim().is_empty()).then(|| match flat_object(line) {
+                    Some(flat) => Ok(Parsed::Object(flat)),
+                    None => serde_json::from_str::<Value>(line).map(parse),
+                })
             })
             .collect();
         for (i, (line, parsed)) in window.iter().zip(parsed).enumerate() {
@@ -139,6 +144,170 @@ pub fn flatten(prefix: &str, obj: &Map<String, Value>, out: &mut Vec<(String, Te
     }
 }
 
+/// An object's flattened values straight from its text, as [`flatten`] gives them from the parsed
+/// object but without building it (a run reads every line of an export). None for anything else —
+/// not an object, not valid JSON, a key repeated within an object (the parsed object keeps the
+/// last value in the first one's place) — which is parsed as a value instead.
+fn flat_object(line: &str) -> Option<Vec<(String, Text)>> {
+    let mut out = Vec::new();
+    let mut de = serde_json::Deserializer::from_str(line);
+    de.deserialize_map(Flat {
+        path: String::new(),
+        out: &mut out,
+    })
+    .ok()?;
+    de.end().ok()?;
+    Some(out)
+}
+
+/// Flattens an object into `out`, its keys under `path`.
+struct Flat<'o> {
+    path: String,
+    out: &'o mut Vec<(String, Text)>,
+}
+
+impl<'de> serde::de::Visitor<'de> for Flat<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("an object")
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let mut keys: Vec<Cow<'de, str>> = Vec::new();
+        while let Some(key) = map.next_key_seed(Key)? {
+            if keys.contains(&key) {
+                return Err(serde::de::Error::custom("a key repeated"));
+            }
+            let path = if self.path.is_empty() {
+                key.to_string()
+            } else {
+                format!("{}.{key}", self.path)
+            };
+            keys.push(key);
+            map.next_value_seed(Member {
+                path,
+                out: &mut *self.out,
+            })?;
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::de::DeserializeSeed<'de> for Flat<'_> {
+    type Value = ();
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+/// A key, borrowed from the line unless it holds escapes.
+struct Key;
+
+impl<'de> serde::de::DeserializeSeed<'de> for Key {
+    type Value = Cow<'de, str>;
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_str(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for Key {
+    type Value = Cow<'de, str>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a key")
+    }
+
+    fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Self::Value, E> {
+        Ok(Cow::Borrowed(v))
+    }
+
+    fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(Cow::Owned(v.to_string()))
+    }
+}
+
+/// One member's value at `path`: an object flattened further, a scalar as its text, an array as
+/// its JSON text (all as [`flatten`] writes them).
+struct Member<'o> {
+    path: String,
+    out: &'o mut Vec<(String, Text)>,
+}
+
+impl Member<'_> {
+    fn push(self, text: Text) {
+        self.out.push((self.path, text));
+    }
+
+    fn number(self, n: serde_json::Number) {
+        self.push(Value::Number(n).to_string().into());
+    }
+}
+
+impl<'de> serde::de::DeserializeSeed<'de> for Member<'_> {
+    type Value = ();
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for Member<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a JSON value")
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<(), A::Error> {
+        Flat {
+            path: self.path,
+            out: self.out,
+        }
+        .visit_map(map)
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, seq: A) -> Result<(), A::Error> {
+        use serde::Deserialize;
+        let array = Value::deserialize(serde::de::value::SeqAccessDeserializer::new(seq))?;
+        self.push(array.to_string().into());
+        Ok(())
+    }
+
+    fn visit_unit<E>(self) -> Result<(), E> {
+        self.push(Text::new());
+        Ok(())
+    }
+
+    fn visit_str<E>(self, v: &str) -> Result<(), E> {
+        self.push(v.into());
+        Ok(())
+    }
+
+    fn visit_bool<E>(self, v: bool) -> Result<(), E> {
+        self.push(if v { "true" } else { "false" }.into());
+        Ok(())
+    }
+
+    fn visit_i64<E>(self, v: i64) -> Result<(), E> {
+        self.number(v.into());
+        Ok(())
+    }
+
+    fn visit_u64<E>(self, v: u64) -> Result<(), E> {
+        self.number(v.into());
+        Ok(())
+    }
+
+    fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<(), E> {
+        let n = serde_json::Number::from_f64(v).ok_or_else(|| E::custom("not a finite number"))?;
+        self.number(n);
+        Ok(())
+    }
+}
+
 /// The `"id": "…"` of a broken line, when it can still be seen, so its quarantine row names it.
 fn salvage_id(line: &str) -> Option<String> {
     let at = line.find("\"id\"")?;
@@ -171,6 +340,34 @@ mod tests {
                 ("地址.省", "广东省"),
             ]
         );
+    }
+
+    #[test]
+    fn lines_flatten_as_their_parsed_objects_do() {
+        let lines = [
+            r#"{"id":"OA-1","客户":{"名称":"华为","类型":null},"负责人":{"手机":13800138000},"标签":["VIP",{"a":[1,2.50,-3e2]}],"地址":{"省":"广东省"}}"#,
+            r#"{"id": "OA-2", "n": 1.0, "m": -0, "big": 123456789012345678901234, "t": true, "f": false, "e": {}, "s": "a\"b\u00e9\n", "k\u00e9y": {"x": {"y": 0.1}}}"#,
+            r#"  {"a": [ ], "b": [ {"c" : null} ], "c": 1e-7, "d": 18446744073709551615, "e": -9223372036854775808}  "#,
+            r#"{}"#,
+        ];
+        for line in lines {
+            let v: Value = serde_json::from_str(line).unwrap();
+            let mut want = Vec::new();
+            flatten("", v.as_object().unwrap(), &mut want);
+            assert_eq!(flat_object(line), Some(want), "{line}");
+        }
+        // Left to the parsed value: what is not one object, or repeats a key.
+        for line in [
+            r#"{"a": 1, "a": 2}"#,
+            r#"{"a": {"x": 1}, "b": 2, "a": {"y": 2}}"#,
+            r#"[{"a": 1}]"#,
+            r#""text""#,
+            r#"{"a": 1} {"b": 2}"#,
+            r#"{"a": 1"#,
+            "",
+        ] {
+            assert_eq!(flat_object(line), None, "{line}");
+        }
     }
 
     #[test]
