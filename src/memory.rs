@@ -15,6 +15,18 @@ pub fn peak_rss_mib() -> Option<u64> {
     Some(kib / 1024)
 }
 
+/// Let the calling thread run only on a core nothing else wants (Linux's idle scheduling class),
+/// for work done ahead of its need: it fills the gaps of a stage that leaves a core idle, and never
+/// slows the stages that keep both busy. Elsewhere, or when refused, the thread runs as before.
+pub fn background() {
+    #[cfg(target_os = "linux")]
+    {
+        let param = libc::sched_param { sched_priority: 0 };
+        // SAFETY: `param` is a valid sched_param; pid 0 is the calling thread.
+        let _ = unsafe { libc::sched_setscheduler(0, libc::SCHED_IDLE, &param) };
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

@@ -20,7 +20,7 @@ use crate::progress;
 use crate::record::{Issue, SourceTable, Text};
 use crate::report;
 use crate::state::{self, Decision, DecisionOutcome, Rows};
-use crate::store::{assign_ids, Snapshot, Store, Target};
+use crate::store::{assign_ids, Later, Snapshot, Store, Target};
 use crate::survive::{golden_id, learn_trust, members_of, survive_with, Field, Survivorship};
 use crate::validate::{cross_record_issues, Written};
 use ecow::eco_format;
@@ -103,6 +103,7 @@ pub fn run(input: &Path, plan: Plan, options: &RunOptions) -> Result<RunOutcome>
         // Without the model nothing of the last run's work is taken over (see `state::incremental`).
         snap.model = None;
     }
+    let stored = store.is_some();
     let mut decisions: Vec<Decision> = snap
         .decisions
         .iter()
@@ -129,9 +130,9 @@ pub fn run(input: &Path, plan: Plan, options: &RunOptions) -> Result<RunOutcome>
     }
     let stage = Instant::now();
     // Keys and content hashes are what the store knows rows by; a run without a store needs neither.
-    let rows = match store {
-        Some(_) => Rows::of(&tables, &snap),
-        None => Rows::default(),
+    let rows = match stored {
+        true => Rows::of(&tables, &snap),
+        false => Rows::default(),
     };
     let (known, mut stored_derived) = state::reuse(&snap, &tables, &rows);
     let reused: Vec<Vec<bool>> = known
@@ -156,7 +157,6 @@ pub fn run(input: &Path, plan: Plan, options: &RunOptions) -> Result<RunOutcome>
     let mut block_keys: Vec<crate::block::Keys> = Vec::new();
     let mut counted: Vec<Vec<u64>> = Vec::new();
     let rules = crate::block::default_rules();
-    let stored = store.is_some();
     for n in normalized {
         let mut starts = Vec::with_capacity(n.per_record.len());
         let mut at = 0;
@@ -212,6 +212,15 @@ pub fn run(input: &Path, plan: Plan, options: &RunOptions) -> Result<RunOutcome>
     let normalize_ms = stage.elapsed().as_millis();
     let normalize_mib = memory::peak_rss_mib();
 
+    // The last run's issues and golden records are first needed once the run has linked: they
+    // are read meanwhile, on a thread that runs only when a core is idle (linking leaves one).
+    let later = store.take().map(|mut store| {
+        std::thread::spawn(move || -> Result<(Store, Later)> {
+            memory::background();
+            let later = store.load_later()?;
+            Ok((store, later))
+        })
+    });
     let stage = Instant::now();
     let (pairs, mut decided) = state::resolve_pairs(&decisions, &tables, &records);
     let model: Option<Model> = snap
@@ -243,8 +252,8 @@ pub fn run(input: &Path, plan: Plan, options: &RunOptions) -> Result<RunOutcome>
     drop(sex_and_birth);
     let link_ms = stage.elapsed().as_millis();
     let link_mib = memory::peak_rss_mib();
-    let ids = match store {
-        Some(_) => {
+    let ids = match stored {
+        true => {
             let previous = state::previous_ids(&snap, &records, &rows);
             let active = snap
                 .golden
@@ -262,7 +271,7 @@ pub fn run(input: &Path, plan: Plan, options: &RunOptions) -> Result<RunOutcome>
         }
         // Golden ids follow the clusters' first records, in the order of sources (by file name)
         // and rows, so the same inputs always give the same ids.
-        None => crate::store::Ids {
+        false => crate::store::Ids {
             of_cluster: (0..linkage.clustering.clusters as u32)
                 .map(golden_id)
                 .collect(),
@@ -285,11 +294,19 @@ pub fn run(input: &Path, plan: Plan, options: &RunOptions) -> Result<RunOutcome>
     let members = members_of(&linkage.clustering.cluster_of, linkage.clustering.clusters);
     // With a store, the trust a full run learned is frozen, and clusters whose records are the
     // same as when their golden record was stored take it over.
-    let digests = if store.is_some() {
+    let digests = if stored {
         state::member_digests(&tables, &records, &rows, &members)
     } else {
         Vec::new()
     };
+    if let Some(later) = later {
+        let (back, later) = later
+            .join()
+            .map_err(|_| anyhow::anyhow!("reading the state store failed"))??;
+        snap.issues = later.issues;
+        snap.survived = later.survived;
+        store = Some(back);
+    }
     let (trust, kept) = match state::frozen_trust(&snap, &names, &pinned) {
         Some(trust) => (
             trust,
@@ -305,7 +322,7 @@ pub fn run(input: &Path, plan: Plan, options: &RunOptions) -> Result<RunOutcome>
     for (g, id) in survivorship.golden.iter_mut().zip(&ids.of_cluster) {
         g.id = id.as_str().into();
     }
-    let survived = if store.is_some() {
+    let survived = if stored {
         state::survived(&survivorship, &taken_over, &digests)
     } else {
         Vec::new()
@@ -327,7 +344,7 @@ pub fn run(input: &Path, plan: Plan, options: &RunOptions) -> Result<RunOutcome>
     progress::stage("report", 10);
     std::fs::create_dir_all(&options.out)
         .with_context(|| format!("cannot create the output folder {}", options.out.display()))?;
-    let (out, bom, stored) = (&options.out, options.excel_bom, store.is_some());
+    let (out, bom) = (&options.out, options.excel_bom);
     // Two phases, each writer spreading its rows over every core. First the comparison with the
     // store, which reads the issues as the run found them, beside the tables that need neither
     // the issues nor the run's summary; then, the issues sorted and the summary known, issues.csv

@@ -24,7 +24,7 @@ use crate::link::{FieldWeights, ScoredPair};
 use crate::normalize::record::Known;
 use crate::record::{Fields, Issue, Packed, Record, SourceTable, Text};
 use crate::store::{
-    check_decision, columns_hash, row_hash, split_record, store_keys, Change, GoldenState,
+    check_decision, columns_hash, hex128, row_hash, split_record, store_keys, Change, GoldenState,
     IdChange, IdChangeKind, Ids, IssueKey, Snapshot, StoredPair, StoredRecord, StoredSurvival,
 };
 use crate::survive::{self, trust::Trust, Decided, Field, Survivorship};
@@ -292,7 +292,7 @@ pub fn member_digests(
                 }
                 text.push(0x1e);
             }
-            format!("{:032x}", xxhash_rust::xxh3::xxh3_128(&text))
+            hex128(xxhash_rust::xxh3::xxh3_128(&text))
         })
         .collect()
 }

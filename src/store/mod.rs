@@ -287,8 +287,17 @@ pub struct Snapshot {
     by_id: HashMap<i64, u32, BuildHasherDefault<Spread>>,
     pub golden: HashMap<String, GoldenState>,
     pub pairs: Vec<PriorPair>,
+    /// Empty until the run puts [`Store::load_later`]'s here.
     pub issues: HashMap<IssueKey, String>,
     pub decisions: Vec<StoredDecision>,
+    /// By golden id; empty until the run puts [`Store::load_later`]'s here.
+    pub survived: HashMap<String, StoredSurvival>,
+}
+
+/// The part of the store a run reads after the rest (see [`Store::load_later`]).
+#[derive(Debug, Default)]
+pub struct Later {
+    pub issues: HashMap<IssueKey, String>,
     /// By golden id.
     pub survived: HashMap<String, StoredSurvival>,
 }
@@ -556,7 +565,14 @@ impl Store {
             )
             .with_context(|| format!("cannot read the state store {}", self.target.display()))?;
         snap.pairs = pairs;
-        snap.issues = self
+        snap.decisions = self.decisions()?;
+        Ok(snap)
+    }
+
+    /// What a run needs of the store only once it has linked: the last run's issues and golden
+    /// records (see [`Snapshot::issues`]), read while the run reads its sources and links.
+    pub fn load_later(&mut self) -> Result<Later> {
+        let issues = self
             .rows(
                 "SELECT source, key, field, kind, severity FROM issues",
                 &[Kind::Text; 5],
@@ -567,8 +583,7 @@ impl Store {
                 ((source, key, field, kind), severity)
             })
             .collect();
-        snap.decisions = self.decisions()?;
-        snap.survived = self
+        let survived = self
             .rows(
                 "SELECT golden_id, members, data FROM survivorship",
                 &[Kind::Text, Kind::Text, Kind::Bytes],
@@ -585,7 +600,7 @@ impl Store {
                 (s.golden_id.clone(), s)
             })
             .collect();
-        Ok(snap)
+        Ok(Later { issues, survived })
     }
 
     /// The digest of every stored source table, by source name (see `ingest::cache`).
@@ -1019,7 +1034,18 @@ pub fn row_hash(columns: &[u8; 32], key: &str, values: &[impl AsRef<str>]) -> St
         text.push(0x1f);
         text.extend_from_slice(v.as_ref().as_bytes());
     }
-    format!("{:032x}", xxhash_rust::xxh3::xxh3_128(&text))
+    hex128(xxhash_rust::xxh3::xxh3_128(&text))
+}
+
+/// `h` as 32 lower-case hex digits (what `{:032x}` writes, without the formatting machinery: a
+/// run writes one per row and per cluster).
+pub fn hex128(h: u128) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let text: Vec<u8> = (0..32)
+        .rev()
+        .map(|i| DIGITS[(h >> (4 * i)) as usize & 0xf])
+        .collect();
+    String::from_utf8(text).expect("hex digits are ASCII")
 }
 
 /// Store keys of a source's records: the record key, with `#2`, `#3` … appended to a key that
@@ -1106,6 +1132,21 @@ mod tests {
             content_hash(&["姓名:Some(Name)".into()], "1", &["张伟", ""]),
             format!("{:032x}", xxhash_rust::xxh3::xxh3_128(&text))
         );
+    }
+
+    #[test]
+    fn hex_digits_are_those_of_the_formatter() {
+        for h in [
+            0,
+            1,
+            0xabc,
+            u128::MAX,
+            u128::MAX / 3,
+            1 << 127,
+            0x0123_4567_89ab_cdef << 64,
+        ] {
+            assert_eq!(hex128(h), format!("{h:032x}"));
+        }
     }
 
     #[test]
