@@ -19,7 +19,7 @@ use std::io::{Cursor, Read};
 use std::ops::Range;
 use std::path::Path;
 
-use anyhow::{bail, Result};
+use anyhow::Result;
 use rayon::prelude::*;
 use rust_xlsxwriter::{Format, Table, TableColumn, Workbook, Worksheet};
 
@@ -320,12 +320,13 @@ impl<'c> Row<'c> {
         if v.is_empty() {
             return Ok(());
         }
-        if v.len() > MAX_STRING_LEN && v.encode_utf16().count() > MAX_STRING_LEN {
-            bail!(
-                "a value of {} characters is longer than an Excel cell holds",
-                v.chars().count()
-            );
-        }
+        let clipped;
+        let v = if v.len() > MAX_STRING_LEN && v.encode_utf16().count() > MAX_STRING_LEN {
+            clipped = clip(v);
+            clipped.as_str()
+        } else {
+            v
+        };
         let number = &self.digits;
         if !self.open {
             self.open = true;
@@ -350,6 +351,26 @@ impl<'c> Row<'c> {
         self.xml.extend_from_slice(b"</t></is></c>");
         Ok(())
     }
+}
+
+/// A value longer than an Excel cell holds, cut to fit, with a note of its length in place of the
+/// rest: the sheet is for reading, and the CSV output holds the whole value.
+fn clip(v: &str) -> String {
+    let note = format!(
+        " … [{} characters in all; the CSV output has the whole value]",
+        v.chars().count()
+    );
+    let mut room = MAX_STRING_LEN - note.encode_utf16().count();
+    let mut out = String::with_capacity(MAX_STRING_LEN + note.len());
+    for c in v.chars() {
+        let Some(left) = room.checked_sub(c.len_utf16()) else {
+            break;
+        };
+        room = left;
+        out.push(c);
+    }
+    out.push_str(&note);
+    out
 }
 
 /// What a byte of cell text may call for: [`ESCAPED`], a look at [`escape`]; [`WIDE`], counting
@@ -744,6 +765,39 @@ mod tests {
             parts(written(&rows, &headers, 5)),
             parts(reference(&rows, &headers, 5))
         );
+    }
+
+    #[test]
+    fn a_value_longer_than_a_cell_holds_is_cut_with_a_note() {
+        let columns = vec![column_name(0)];
+        for unit in ["a", "张", "😀"] {
+            let v = unit.repeat(40_000);
+            let mut row = Row::new(&columns);
+            row.start(2);
+            row.cell(0, &v).unwrap();
+            row.end();
+            let xml = String::from_utf8(row.xml).unwrap();
+            let text = xml
+                .split_once("<t>")
+                .and_then(|(_, rest)| rest.split_once("</t>"))
+                .unwrap()
+                .0;
+            assert!(text.encode_utf16().count() <= MAX_STRING_LEN, "{unit}");
+            assert!(text.encode_utf16().count() > MAX_STRING_LEN - 100, "{unit}");
+            assert!(text.starts_with(&unit.repeat(100)), "{unit}");
+            assert!(
+                text.ends_with(" … [40000 characters in all; the CSV output has the whole value]"),
+                "{unit}"
+            );
+        }
+        // A value that fits is written whole.
+        let v = "张".repeat(MAX_STRING_LEN);
+        let mut row = Row::new(&columns);
+        row.start(2);
+        row.cell(0, &v).unwrap();
+        assert!(String::from_utf8(row.xml)
+            .unwrap()
+            .contains(&format!(">{v}<")));
     }
 
     #[test]

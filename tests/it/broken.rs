@@ -127,3 +127,36 @@ fn mixed_encoding_rows_are_kept_and_flagged() {
     let crosswalk = std::fs::read_to_string(out.path().join("crosswalk.csv")).unwrap();
     assert!(!crosswalk.contains('\u{FFFD}'));
 }
+
+#[test]
+fn a_value_longer_than_an_excel_cell_does_not_stop_the_run() {
+    let dir = tempfile::tempdir().unwrap();
+    // A phone column holding a pasted document: an issue whose value no Excel cell holds.
+    let pasted = format!("1{}", "x".repeat(40_000));
+    std::fs::write(
+        dir.path().join("oa.jsonl"),
+        format!(
+            "{}\n{}\n",
+            serde_json::json!({"id": "A1", "客户": {"名称": "华为技术有限公司"}, "负责人": {"手机": pasted}}),
+            serde_json::json!({"id": "A2", "客户": {"名称": "腾讯科技有限公司"}})
+        ),
+    )
+    .unwrap();
+    let out = tempfile::tempdir().unwrap();
+    run_ok(dir.path(), out.path(), &[]);
+    // The CSVs hold the whole value; the workbook (for reading) holds what a cell can.
+    let issues = read_csv(&out.path().join("issues.csv"));
+    assert!(issues.iter().any(|i| i["value"] == pasted), "{issues:?}");
+    use calamine::{Reader, Xlsx};
+    let mut book: Xlsx<_> = calamine::open_workbook(out.path().join("report.xlsx")).unwrap();
+    let sheet = book.worksheet_range("issues").unwrap();
+    let clipped: Vec<String> = sheet
+        .rows()
+        .flatten()
+        .map(|c| c.to_string())
+        .filter(|v| v.ends_with(" … [40001 characters in all; the CSV output has the whole value]"))
+        .collect();
+    assert_eq!(clipped.len(), 1, "{clipped:?}");
+    assert!(clipped[0].starts_with("1xxxxxxxxx"));
+    assert!(clipped[0].encode_utf16().count() <= 32_767);
+}
