@@ -431,7 +431,7 @@ pub fn run(input: &Path, plan: Plan, options: &RunOptions) -> Result<RunOutcome>
         report::write_id_map(&options.out, &ids.changes, options.excel_bom)?;
         report::write_diff(&options.out, &settled.diff, options.excel_bom)?;
     }
-    if store.is_some() || !decided.is_empty() {
+    if stored || !decided.is_empty() {
         report::write_decisions(&options.out, &decided, options.excel_bom)?;
     }
 

@@ -151,55 +151,13 @@ pub fn flatten(prefix: &str, obj: &Map<String, Value>, out: &mut Vec<(String, Te
 fn flat_object(line: &str) -> Option<Vec<(String, Text)>> {
     let mut out = Vec::new();
     let mut de = serde_json::Deserializer::from_str(line);
-    de.deserialize_map(Flat {
+    de.deserialize_map(Member {
         path: String::new(),
         out: &mut out,
     })
     .ok()?;
     de.end().ok()?;
     Some(out)
-}
-
-/// Flattens an object into `out`, its keys under `path`.
-struct Flat<'o> {
-    path: String,
-    out: &'o mut Vec<(String, Text)>,
-}
-
-impl<'de> serde::de::Visitor<'de> for Flat<'_> {
-    type Value = ();
-
-    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-        f.write_str("an object")
-    }
-
-    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        let mut keys: Vec<Cow<'de, str>> = Vec::new();
-        while let Some(key) = map.next_key_seed(Key)? {
-            if keys.contains(&key) {
-                return Err(serde::de::Error::custom("a key repeated"));
-            }
-            let path = if self.path.is_empty() {
-                key.to_string()
-            } else {
-                format!("{}.{key}", self.path)
-            };
-            keys.push(key);
-            map.next_value_seed(Member {
-                path,
-                out: &mut *self.out,
-            })?;
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::de::DeserializeSeed<'de> for Flat<'_> {
-    type Value = ();
-
-    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_map(self)
-    }
 }
 
 /// A key, borrowed from the line unless it holds escapes.
@@ -229,8 +187,9 @@ impl<'de> serde::de::Visitor<'de> for Key {
     }
 }
 
-/// One member's value at `path`: an object flattened further, a scalar as its text, an array as
-/// its JSON text (all as [`flatten`] writes them).
+/// One member's value at `path` (the line itself at the empty path): an object flattened further,
+/// its keys under `path`; a scalar as its text, an array as its JSON text (all as [`flatten`]
+/// writes them).
 struct Member<'o> {
     path: String,
     out: &'o mut Vec<(String, Text)>,
@@ -261,12 +220,24 @@ impl<'de> serde::de::Visitor<'de> for Member<'_> {
         f.write_str("a JSON value")
     }
 
-    fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<(), A::Error> {
-        Flat {
-            path: self.path,
-            out: self.out,
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let mut keys: Vec<Cow<'de, str>> = Vec::new();
+        while let Some(key) = map.next_key_seed(Key)? {
+            if keys.contains(&key) {
+                return Err(serde::de::Error::custom("a key repeated"));
+            }
+            let path = if self.path.is_empty() {
+                key.to_string()
+            } else {
+                format!("{}.{key}", self.path)
+            };
+            keys.push(key);
+            map.next_value_seed(Member {
+                path,
+                out: &mut *self.out,
+            })?;
         }
-        .visit_map(map)
+        Ok(())
     }
 
     fn visit_seq<A: serde::de::SeqAccess<'de>>(self, seq: A) -> Result<(), A::Error> {

@@ -67,7 +67,7 @@ struct List<'a> {
     header: Vec<Cow<'static, str>>,
     count: usize,
     #[allow(clippy::type_complexity)]
-    row: Box<dyn Fn(usize, &mut Row) -> Result<()> + Sync + 'a>,
+    row: Box<dyn Fn(usize, &mut Row) + Sync + 'a>,
 }
 
 /// The workbook `wb` (its first sheets already written) with `lists` as further sheets, each an
@@ -188,7 +188,7 @@ fn sheet(list: &List, last_row: u32) -> Result<Vec<Piece>> {
             "… {more} more rows: a sheet holds 1,048,576 rows; the CSV output has them all"
         );
         tail.start(last_row + 1);
-        tail.cell(0, &note)?;
+        tail.cell(0, &note);
         tail.end();
         last = last_row + 1;
     }
@@ -206,7 +206,7 @@ fn sheet(list: &List, last_row: u32) -> Result<Vec<Piece>> {
     head.xml.extend_from_slice(b"<sheetData>");
     head.start(1);
     for (c, h) in list.header.iter().enumerate() {
-        head.cell(c, h)?;
+        head.cell(c, h);
     }
     head.end();
 
@@ -252,7 +252,7 @@ fn block(list: &List, columns: &[String], range: Range<usize>, xml: &mut Vec<u8>
     row.xml.clear();
     for i in range {
         row.start(i as u32 + 2);
-        (list.row)(i, &mut row)?;
+        (list.row)(i, &mut row);
         row.end();
     }
     let piece = Piece::new(&row.xml, false)?;
@@ -306,7 +306,7 @@ impl<'c> Row<'c> {
     }
 
     /// The string `v` in column `col` of the row; nothing for an empty string.
-    pub fn cell(&mut self, col: usize, v: &str) -> Result<()> {
+    pub fn cell(&mut self, col: usize, v: &str) {
         let class = v.bytes().fold(0, |class, b| class | CLASS[b as usize]);
         let w = if class & WIDE == 0 {
             v.len()
@@ -318,7 +318,7 @@ impl<'c> Row<'c> {
             self.widths[col] = w;
         }
         if v.is_empty() {
-            return Ok(());
+            return;
         }
         let clipped;
         let v = if v.len() > MAX_STRING_LEN && v.encode_utf16().count() > MAX_STRING_LEN {
@@ -349,7 +349,6 @@ impl<'c> Row<'c> {
             escape(&mut self.xml, v);
         }
         self.xml.extend_from_slice(b"</t></is></c>");
-        Ok(())
     }
 }
 
@@ -506,12 +505,12 @@ fn golden<'a>(view: &'a RunView) -> List<'a> {
         count: golden.len(),
         row: Box::new(move |i, row| {
             let g = &golden[i];
-            row.cell(0, &g.id)?;
+            row.cell(0, &g.id);
             for (c, f) in Field::ALL.iter().enumerate() {
-                row.cell(c + 1, &mask::show(*f, g.value(*f), view.unmask))?;
+                row.cell(c + 1, &mask::show(*f, g.value(*f), view.unmask));
             }
             let count = itoa::Buffer::new().format(g.members.len()).to_string();
-            row.cell(Field::ALL.len() + 1, &count)
+            row.cell(Field::ALL.len() + 1, &count);
         }),
     }
 }
@@ -523,13 +522,13 @@ fn issues<'a>(view: &'a RunView) -> List<'a> {
         count: view.issues.len(),
         row: Box::new(move |n, row| {
             let i = &view.issues[n];
-            row.cell(0, &i.source)?;
-            row.cell(1, &i.key)?;
-            row.cell(2, &i.field)?;
-            row.cell(3, &i.kind)?;
-            row.cell(4, i.severity)?;
-            row.cell(5, &mask::free_text_cow(&i.value, view.unmask))?;
-            row.cell(6, &mask::free_text_cow(&i.message, view.unmask))
+            row.cell(0, &i.source);
+            row.cell(1, &i.key);
+            row.cell(2, &i.field);
+            row.cell(3, &i.kind);
+            row.cell(4, i.severity);
+            row.cell(5, &mask::free_text_cow(&i.value, view.unmask));
+            row.cell(6, &mask::free_text_cow(&i.message, view.unmask));
         }),
     }
 }
@@ -545,13 +544,13 @@ fn conflicts<'a>(view: &'a RunView) -> List<'a> {
             let cells = conflict_cells(view.tables, view.records, view.survivorship, c);
             for (col, v) in cells.iter().enumerate() {
                 if col == 2 {
-                    row.cell(col, &mask::show(c.field, v, view.unmask))?;
+                    row.cell(col, &mask::show(c.field, v, view.unmask));
                 } else {
-                    row.cell(col, v)?;
+                    row.cell(col, v);
                 }
             }
             let count = itoa::Buffer::new().format(c.records.len()).to_string();
-            row.cell(cells.len(), &count)
+            row.cell(cells.len(), &count);
         }),
     }
 }
@@ -582,25 +581,24 @@ fn review_queue<'a>(view: &'a RunView, review: &'a [usize]) -> List<'a> {
             let p = &view.linkage.scored[review[n]];
             for (side, i) in [p.a, p.b].into_iter().enumerate() {
                 let (s, k) = view.origin(i as usize);
-                row.cell(side * 4, view.golden_of(i))?;
-                row.cell(side * 4 + 1, s)?;
-                row.cell(side * 4 + 2, k)?;
-                row.cell(side * 4 + 3, view.records[i as usize].name())?;
+                row.cell(side * 4, view.golden_of(i));
+                row.cell(side * 4 + 1, s);
+                row.cell(side * 4 + 2, k);
+                row.cell(side * 4 + 3, view.records[i as usize].name());
             }
             let mut n = String::new();
             push_fixed(&mut n, p.weight, 2);
-            row.cell(8, &n)?;
+            row.cell(8, &n);
             n.clear();
             push_fixed(&mut n, p.probability, 4);
-            row.cell(9, &n)?;
+            row.cell(9, &n);
             for (c, w) in p.field_weights.get().iter().enumerate() {
                 n.clear();
                 if let Some(x) = w {
                     push_fixed(&mut n, *x, 2);
                 }
-                row.cell(10 + c, &n)?;
+                row.cell(10 + c, &n);
             }
-            Ok(())
         }),
     }
 }
@@ -700,9 +698,8 @@ mod tests {
                 count: rows.len(),
                 row: Box::new(move |i, row| {
                     for (c, v) in rows[i].iter().enumerate() {
-                        row.cell(c, v)?;
+                        row.cell(c, v);
                     }
-                    Ok(())
                 }),
             })
             .collect();
@@ -774,7 +771,7 @@ mod tests {
             let v = unit.repeat(40_000);
             let mut row = Row::new(&columns);
             row.start(2);
-            row.cell(0, &v).unwrap();
+            row.cell(0, &v);
             row.end();
             let xml = String::from_utf8(row.xml).unwrap();
             let text = xml
@@ -794,7 +791,7 @@ mod tests {
         let v = "张".repeat(MAX_STRING_LEN);
         let mut row = Row::new(&columns);
         row.start(2);
-        row.cell(0, &v).unwrap();
+        row.cell(0, &v);
         assert!(String::from_utf8(row.xml)
             .unwrap()
             .contains(&format!(">{v}<")));
@@ -808,8 +805,8 @@ mod tests {
             header: vec!["id".into(), "v".into()],
             count: 10,
             row: Box::new(|i, row| {
-                row.cell(0, &ids[i])?;
-                row.cell(1, "x")
+                row.cell(0, &ids[i]);
+                row.cell(1, "x");
             }),
         };
         let dir = tempfile::tempdir().unwrap();

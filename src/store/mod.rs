@@ -570,7 +570,7 @@ impl Store {
     }
 
     /// What a run needs of the store only once it has linked: the last run's issues and golden
-    /// records (see [`Snapshot::issues`]), read while the run reads its sources and links.
+    /// records (see [`Snapshot::issues`]), read while the run links.
     pub fn load_later(&mut self) -> Result<Later> {
         let issues = self
             .rows(
