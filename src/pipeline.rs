@@ -47,6 +47,12 @@ struct Held {
     _survivorship: Survivorship,
     _rows: Rows,
     _ids: crate::store::Ids,
+    /// Every record's blocking keys and counted values, and its stored form when made this run.
+    _block_keys: Vec<crate::block::Keys>,
+    _counted: Vec<Vec<u64>>,
+    _encoded: Vec<Option<Vec<u8>>>,
+    /// Every golden record's member digest.
+    _digests: Vec<String>,
 }
 
 impl RunOutcome {
@@ -241,44 +247,56 @@ pub fn run(input: &Path, plan: Plan, options: &RunOptions) -> Result<RunOutcome>
         counted: &counted,
     });
     let linkage = link_with(&records, prior, known, &pairs);
-    issues.extend(cross_record_issues(
-        &tables,
-        &records,
-        &sex_and_birth,
-        &linkage.clustering.cluster_of,
-    ));
+    let cluster_of = &linkage.clustering.cluster_of;
+    // The golden ids, and beside them the checks across records and each cluster's members (with
+    // a store, their digest): none of them needs another.
+    let (ids, (cross, (members, digests))) = rayon::join(
+        || match stored {
+            true => {
+                let previous = state::previous_ids(&snap, &records, &rows);
+                let active = snap
+                    .golden
+                    .values()
+                    .filter(|g| g.active)
+                    .map(|g| g.id.clone())
+                    .collect();
+                assign_ids(
+                    cluster_of,
+                    linkage.clustering.clusters,
+                    &previous,
+                    &active,
+                    snap.next_id,
+                )
+            }
+            // Golden ids follow the clusters' first records, in the order of sources (by file name)
+            // and rows, so the same inputs always give the same ids.
+            false => crate::store::Ids {
+                of_cluster: (0..linkage.clustering.clusters as u32)
+                    .map(golden_id)
+                    .collect(),
+                changes: Vec::new(),
+                next: linkage.clustering.clusters as u64 + 1,
+            },
+        },
+        || {
+            let cross = cross_record_issues(&tables, &records, &sex_and_birth, cluster_of);
+            let members = members_of(cluster_of, linkage.clustering.clusters);
+            // With a store, clusters whose records are the same as when their golden record was
+            // stored take it over.
+            let digests = if stored {
+                state::member_digests(&tables, &records, &rows, &members)
+            } else {
+                Vec::new()
+            };
+            (cross, (members, digests))
+        },
+    );
+    issues.extend(cross);
     // Its last reader: let go before survivorship builds the golden records (a million-record run
     // holds a sex and birth date for most of its records here).
     drop(sex_and_birth);
     let link_ms = stage.elapsed().as_millis();
     let link_mib = memory::peak_rss_mib();
-    let ids = match stored {
-        true => {
-            let previous = state::previous_ids(&snap, &records, &rows);
-            let active = snap
-                .golden
-                .values()
-                .filter(|g| g.active)
-                .map(|g| g.id.clone())
-                .collect();
-            assign_ids(
-                &linkage.clustering.cluster_of,
-                linkage.clustering.clusters,
-                &previous,
-                &active,
-                snap.next_id,
-            )
-        }
-        // Golden ids follow the clusters' first records, in the order of sources (by file name)
-        // and rows, so the same inputs always give the same ids.
-        false => crate::store::Ids {
-            of_cluster: (0..linkage.clustering.clusters as u32)
-                .map(golden_id)
-                .collect(),
-            changes: Vec::new(),
-            next: linkage.clustering.clusters as u64 + 1,
-        },
-    };
     // Each row's golden id, for the crosswalk (borrowed: a run has millions of rows).
     let mut golden: Vec<Vec<&str>> = tables
         .iter()
@@ -291,14 +309,8 @@ pub fn run(input: &Path, plan: Plan, options: &RunOptions) -> Result<RunOutcome>
     progress::stage("survive", linkage.clustering.clusters as u64);
     let names: Vec<String> = tables.iter().map(|t| t.name.clone()).collect();
     let pinned = pinned_trust(&plan, &names);
-    let members = members_of(&linkage.clustering.cluster_of, linkage.clustering.clusters);
     // With a store, the trust a full run learned is frozen, and clusters whose records are the
     // same as when their golden record was stored take it over.
-    let digests = if stored {
-        state::member_digests(&tables, &records, &rows, &members)
-    } else {
-        Vec::new()
-    };
     if let Some(later) = later {
         let (back, later) = later
             .join()
@@ -345,16 +357,28 @@ pub fn run(input: &Path, plan: Plan, options: &RunOptions) -> Result<RunOutcome>
     std::fs::create_dir_all(&options.out)
         .with_context(|| format!("cannot create the output folder {}", options.out.display()))?;
     let (out, bom) = (&options.out, options.excel_bom);
+    let built = report::Built {
+        tables: &tables,
+        records: &records,
+        linkage: &linkage,
+        survivorship: &survivorship,
+        unmask: options.unmask,
+    };
     // Two phases, each writer spreading its rows over every core. First the comparison with the
-    // store, which reads the issues as the run found them, beside the tables that need neither
-    // the issues nor the run's summary; then, the issues sorted and the summary known, issues.csv
-    // and the two reports.
-    let (settled, written) = rayon::join(
-        || -> Result<Option<state::Settled>> {
-            if !stored {
+    // store, which reads the issues as the run found them, beside the outputs that need neither
+    // the issues nor the run's summary (the CSVs, most of report.xlsx); then, the issues sorted
+    // and the summary known, issues.csv and the rest of the two reports. The store's writes are
+    // made meanwhile, and committed once every output is written.
+    let (settled, (written, ahead)) = rayon::join(
+        || -> Result<Option<(Staged, Staging)>> {
+            let Some(mut store) = store.take() else {
                 return Ok(None);
-            }
-            Ok(Some(state::settle(state::RunFacts {
+            };
+            let state::Settled {
+                diff,
+                mut counts,
+                mut change,
+            } = state::settle(state::RunFacts {
                 snap: &snap,
                 tables: &tables,
                 records: &records,
@@ -369,60 +393,87 @@ pub fn run(input: &Path, plan: Plan, options: &RunOptions) -> Result<RunOutcome>
                 model: serde_json::to_string(&linkage.model)?,
                 trust: survivorship.trust.freeze(&names),
                 survived,
-            })?))
+            })?;
+            counts["store"] = options
+                .state
+                .as_ref()
+                .map(Target::display)
+                .unwrap_or_default()
+                .into();
+            counts["sources_unchanged"] = json!(sources_taken_over);
+            change.sources_upsert = sources_upsert;
+            change.sources_delete = sources_delete;
+            change.finished = chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string();
+            change.input = input.display().to_string();
+            change.summary = counts.to_string();
+            let run = change.run;
+            // On a thread of its own: the writes wait on the disk (the journal's syncs), which
+            // would hold one of the pool's threads idle.
+            let staging = std::thread::spawn(move || -> Result<Store> {
+                store.stage(&change)?;
+                Ok(store)
+            });
+            Ok(Some((Staged { diff, counts, run }, staging)))
         },
-        || -> Result<u64> {
-            let refused = &linkage.clustering.refused;
-            let survived = report::Survived {
-                tables: &tables,
-                records: &records,
-                survivorship: &survivorship,
-            };
-            let ((crosswalk, pairs), (golden_csv, (lineage, conflicts))) = rayon::join(
-                || {
-                    rayon::join(
-                        || -> Result<u64> {
-                            let written = report::write_crosswalk(out, &tables, &golden, bom)?;
-                            report::write_quarantine(out, &tables, bom)?;
-                            report::write_json(
-                                out,
-                                "model.json",
-                                &serde_json::to_value(&linkage.model)?,
-                            )?;
-                            Ok(written)
-                        },
-                        || {
-                            report::write_pairs(
-                                out,
-                                &tables,
-                                &records,
-                                &linkage.scored,
-                                refused,
-                                bom,
-                            )
-                        },
-                    )
-                },
-                || {
-                    rayon::join(
-                        || report::write_golden(out, survived, bom),
+        || {
+            rayon::join(
+                || -> Result<u64> {
+                    let refused = &linkage.clustering.refused;
+                    let survived = report::Survived {
+                        tables: &tables,
+                        records: &records,
+                        survivorship: &survivorship,
+                    };
+                    let ((crosswalk, pairs), (golden_csv, (lineage, conflicts))) = rayon::join(
                         || {
                             rayon::join(
-                                || report::write_lineage(out, survived, bom),
-                                || report::write_conflicts(out, survived, bom),
+                                || -> Result<u64> {
+                                    let written =
+                                        report::write_crosswalk(out, &tables, &golden, bom)?;
+                                    report::write_quarantine(out, &tables, bom)?;
+                                    report::write_json(
+                                        out,
+                                        "model.json",
+                                        &serde_json::to_value(&linkage.model)?,
+                                    )?;
+                                    Ok(written)
+                                },
+                                || {
+                                    report::write_pairs(
+                                        out,
+                                        &tables,
+                                        &records,
+                                        &linkage.scored,
+                                        refused,
+                                        bom,
+                                    )
+                                },
                             )
                         },
-                    )
+                        || {
+                            rayon::join(
+                                || report::write_golden(out, survived, bom),
+                                || {
+                                    rayon::join(
+                                        || report::write_lineage(out, survived, bom),
+                                        || report::write_conflicts(out, survived, bom),
+                                    )
+                                },
+                            )
+                        },
+                    );
+                    pairs?;
+                    golden_csv?;
+                    lineage?;
+                    conflicts?;
+                    crosswalk
                 },
-            );
-            pairs?;
-            golden_csv?;
-            lineage?;
-            conflicts?;
-            crosswalk
+                || report::xlsx::ahead(&built),
+            )
         },
     );
-    let (settled, written) = (settled?, written?);
+    let (settled, written, ahead) = (settled?, written?, ahead?);
+    let (settled, staging) = settled.unzip();
     drop(golden);
     report::sort_issues(&mut issues);
     progress::tick(7);
@@ -472,12 +523,7 @@ pub fn run(input: &Path, plan: Plan, options: &RunOptions) -> Result<RunOutcome>
             "results": gates,
         },
         "conservation": {"ok": true, "crosswalk_rows": written},
-        "state": settled.as_ref().map(|s| {
-            let mut counts = s.counts.clone();
-            counts["store"] = options.state.as_ref().map(Target::display).unwrap_or_default().into();
-            counts["sources_unchanged"] = json!(sources_taken_over);
-            counts
-        }),
+        "state": settled.as_ref().map(|s| &s.counts),
         "decisions": decided,
         "timings_ms": {
             "ingest": ingest_ms,
@@ -498,48 +544,30 @@ pub fn run(input: &Path, plan: Plan, options: &RunOptions) -> Result<RunOutcome>
         },
     });
     let view = report::RunView {
-        tables: &tables,
-        records: &records,
+        run: &built,
         issues: &issues,
-        linkage: &linkage,
-        survivorship: &survivorship,
         summary: &summary,
-        unmask: options.unmask,
     };
     progress::tick(1);
-    // The store's writes are made beside the last reports, and committed once every output is
-    // written.
-    let run_number = settled.as_ref().map(|s| s.change.run);
-    let mut store = store;
-    let (((issues_csv, xlsx), html), staged) = rayon::join(
+    let ((issues_csv, xlsx), html) = rayon::join(
         || {
             rayon::join(
-                || {
-                    rayon::join(
-                        || report::write_issues(out, &issues, bom),
-                        || report::xlsx::write(out, &view),
-                    )
-                },
-                || report::html::write(out, &view),
+                || report::write_issues(out, &issues, bom),
+                || report::xlsx::write(out, &view, ahead),
             )
         },
-        || -> Result<()> {
-            if let (Some(store), Some(settled)) = (store.as_mut(), settled) {
-                let mut change = settled.change;
-                change.sources_upsert = sources_upsert;
-                change.sources_delete = sources_delete;
-                change.finished = chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string();
-                change.input = input.display().to_string();
-                change.summary = summary["state"].to_string();
-                store.stage(&change)?;
-            }
-            Ok(())
-        },
+        || report::html::write(out, &view),
     );
     issues_csv?;
     xlsx?;
     html?;
-    staged?;
+    let store = staging
+        .map(|staging| {
+            staging
+                .join()
+                .map_err(|_| anyhow::anyhow!("writing the state store failed"))?
+        })
+        .transpose()?;
     progress::tick(2);
     // The report stage ends with the last report written.
     let mut summary = summary;
@@ -547,8 +575,8 @@ pub fn run(input: &Path, plan: Plan, options: &RunOptions) -> Result<RunOutcome>
     summary["timings_ms"]["total"] = json!(started.elapsed().as_millis());
     summary["peak_rss_mib"]["report"] = memory::peak_rss_mib().into();
     report::write_json(&options.out, "summary.json", &summary)?;
-    if let (Some(store), Some(run)) = (store, run_number) {
-        store.commit(run)?;
+    if let (Some(store), Some(settled)) = (store, &settled) {
+        store.commit(settled.run)?;
     }
     progress::done();
     Ok(RunOutcome {
@@ -565,8 +593,23 @@ pub fn run(input: &Path, plan: Plan, options: &RunOptions) -> Result<RunOutcome>
             _survivorship: survivorship,
             _rows: rows,
             _ids: ids,
+            _block_keys: block_keys,
+            _counted: counted,
+            _encoded: encoded,
+            _digests: digests,
         },
     })
+}
+
+/// The thread writing a run's changes into the store, which hands the store back.
+type Staging = std::thread::JoinHandle<Result<Store>>;
+
+/// A run's changes written to the store, not yet committed: what the outputs still need of them.
+struct Staged {
+    diff: Vec<state::DiffRow>,
+    /// The `state` object of summary.json.
+    counts: serde_json::Value,
+    run: i64,
 }
 
 /// What reading the sources and the store gave.

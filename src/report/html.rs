@@ -85,7 +85,7 @@ fn history(h: &mut String, view: &RunView) {
         let applied = if d["applied"] == true { "yes" } else { "no" };
         let value = d["value"].as_str().unwrap_or_default();
         let value = match Field::from_column(d["b"].as_str().unwrap_or_default()) {
-            Some(field) if d["kind"] == "pin" => mask::shown(field, value, view.unmask),
+            Some(field) if d["kind"] == "pin" => mask::shown(field, value, view.run.unmask),
             _ => value.to_string(),
         };
         let _ = write!(
@@ -119,7 +119,7 @@ fn header(h: &mut String, view: &RunView) {
         "<h1>steward report</h1><p class=\"note\">input {} · steward {}{}</p><div class=\"cards\">",
         esc(view.summary["input"].as_str().unwrap_or("")),
         esc(view.summary["steward"].as_str().unwrap_or("")),
-        if view.unmask {
+        if view.run.unmask {
             " · <b>personal data unmasked</b>"
         } else {
             " · 身份证, phones and e-mails masked (--unmask shows them)"
@@ -128,10 +128,19 @@ fn header(h: &mut String, view: &RunView) {
     let cards = [
         ("rows read", totals["read"].to_string()),
         ("quarantined", totals["quarantined"].to_string()),
-        ("golden records", view.survivorship.golden.len().to_string()),
+        (
+            "golden records",
+            view.run.survivorship.golden.len().to_string(),
+        ),
         ("issues", view.issues.len().to_string()),
-        ("conflicts", view.survivorship.conflicts.len().to_string()),
-        ("pairs to review", view.review_queue().count().to_string()),
+        (
+            "conflicts",
+            view.run.survivorship.conflicts.len().to_string(),
+        ),
+        (
+            "pairs to review",
+            view.run.review_queue().count().to_string(),
+        ),
     ];
     for (label, v) in cards {
         let _ = write!(h, "<div class=\"card\"><b>{}</b>{}</div>", esc(&v), label);
@@ -184,7 +193,7 @@ fn charts(h: &mut String, view: &RunView) {
     h.push_str(&hbar("Issues by kind", &sorted(by_kind), "#d9822b"));
     h.push_str(&hbar("Issues by source", &sorted(by_source), "#c2410c"));
     let mut sizes: BTreeMap<usize, f64> = BTreeMap::new();
-    for g in &view.survivorship.golden {
+    for g in &view.run.survivorship.golden {
         *sizes.entry(g.members.len().min(8)).or_default() += 1.0;
     }
     let bins: Vec<(String, f64, &str)> = sizes
@@ -200,7 +209,7 @@ fn charts(h: &mut String, view: &RunView) {
     h.push_str(&vbar("Cluster sizes (records per golden record)", &bins));
     h.push_str(&vbar(
         "Match-weight distribution (blue: merged, orange: review)",
-        &weight_bins(&view.linkage.scored),
+        &weight_bins(&view.run.linkage.scored),
     ));
     h.push_str("</div>");
 }
@@ -266,13 +275,14 @@ fn quality(h: &mut String, view: &RunView) {
             esc(&q.source), q.rows, q.rows_with_errors, q.issues, q.score * 100.0);
     }
     h.push_str("</table><table><tr><th>field</th>");
-    let sources: Vec<&str> = view.tables.iter().map(|t| t.name.as_str()).collect();
+    let sources: Vec<&str> = view.run.tables.iter().map(|t| t.name.as_str()).collect();
     for s in &sources {
         let _ = write!(h, "<th>trust: {}</th>", esc(s));
     }
     h.push_str("</tr>");
     for f in Field::ALL {
         let stats: Vec<_> = view
+            .run
             .survivorship
             .trust
             .stats
@@ -305,17 +315,17 @@ fn quality(h: &mut String, view: &RunView) {
 
 /// A record in one line: source, key, name, masked mobile, address.
 fn record_cells(view: &RunView, i: usize) -> String {
-    let r = &view.records[i];
-    let (s, k) = view.origin(i);
+    let r = &view.run.records[i];
+    let (s, k) = view.run.origin(i);
     let mobile = r
         .mobiles()
         .first()
         .or(r.contact_mobile())
         .map_or(String::new(), |m| {
-            mask::shown(Field::Mobile, m, view.unmask)
+            mask::shown(Field::Mobile, m, view.run.unmask)
         });
     let id = r.id_number().or(r.uscc()).map_or(String::new(), |v| {
-        mask::shown(Field::IdNumber, v, view.unmask)
+        mask::shown(Field::IdNumber, v, view.run.unmask)
     });
     format!(
         "<td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}{}{}</td>",
@@ -355,16 +365,16 @@ fn weights_header() -> String {
 }
 
 fn why_merged(h: &mut String, view: &RunView) {
-    let mut clusters: Vec<usize> = (0..view.survivorship.golden.len())
-        .filter(|&g| view.survivorship.golden[g].members.len() > 1)
+    let mut clusters: Vec<usize> = (0..view.run.survivorship.golden.len())
+        .filter(|&g| view.run.survivorship.golden[g].members.len() > 1)
         .collect();
-    let mut counts = vec![0usize; view.survivorship.golden.len()];
-    for c in &view.survivorship.conflicts {
+    let mut counts = vec![0usize; view.run.survivorship.golden.len()];
+    for c in &view.run.survivorship.conflicts {
         counts[c.golden] += 1;
     }
     clusters.sort_by_key(|&g| {
         (
-            std::cmp::Reverse(view.survivorship.golden[g].members.len()),
+            std::cmp::Reverse(view.run.survivorship.golden[g].members.len()),
             std::cmp::Reverse(counts[g]),
             g,
         )
@@ -374,15 +384,15 @@ fn why_merged(h: &mut String, view: &RunView) {
     let slot: std::collections::HashMap<usize, usize> =
         shown.iter().enumerate().map(|(n, &g)| (g, n)).collect();
     let mut joined: Vec<Vec<&ScoredPair>> = vec![Vec::new(); shown.len()];
-    let cluster_of = &view.linkage.clustering.cluster_of;
-    for p in view.linkage.scored.iter() {
+    let cluster_of = &view.run.linkage.clustering.cluster_of;
+    for p in view.run.linkage.scored.iter() {
         if p.probability < MATCH_PROBABILITY {
             continue;
         }
         let Some(&n) = slot.get(&(cluster_of[p.a as usize] as usize)) else {
             continue;
         };
-        let members = &view.survivorship.golden[shown[n]].members;
+        let members = &view.run.survivorship.golden[shown[n]].members;
         let in_cluster = |i: u32| members.binary_search(&(i as usize)).is_ok();
         if in_cluster(p.a) && in_cluster(p.b) {
             joined[n].push(p);
@@ -390,7 +400,7 @@ fn why_merged(h: &mut String, view: &RunView) {
     }
     let _ = write!(h, "<h2>Why merged</h2><p class=\"note\">The {} largest clusters: their records, the accepted pairs that joined them with the weight each field contributed (positive = evidence for one customer), and the golden values with their conflicts. pairs.csv explains every merge; conflicts.csv lists every competing value.</p>", CLUSTERS_SHOWN.min(clusters.len()));
     for (&g, joined) in shown.iter().zip(&joined) {
-        let golden = &view.survivorship.golden[g];
+        let golden = &view.run.survivorship.golden[g];
         let _ = write!(h, "<details><summary><b>{}</b> {} — {} records, {} competing values</summary><table><tr><th>source</th><th>key</th><th>name</th><th>ID</th><th>mobile</th><th>address</th></tr>",
             esc(&golden.id), esc(golden.value(Field::Name)), golden.members.len(), counts[g]);
         for &i in &golden.members {
@@ -402,8 +412,8 @@ fn why_merged(h: &mut String, view: &RunView) {
             weights_header()
         );
         for p in joined {
-            let (sa, ka) = view.origin(p.a as usize);
-            let (sb, kb) = view.origin(p.b as usize);
+            let (sa, ka) = view.run.origin(p.a as usize);
+            let (sb, kb) = view.run.origin(p.b as usize);
             let _ = write!(
                 h,
                 "<tr><td>{}:{} ↔ {}:{}</td><td class=\"n\">{:.1}</td>{}</tr>",
@@ -423,7 +433,7 @@ fn why_merged(h: &mut String, view: &RunView) {
                     h,
                     "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
                     f.column(),
-                    esc(&mask::shown(f, &s.value, view.unmask)),
+                    esc(&mask::shown(f, &s.value, view.run.unmask)),
                     esc(&s.rule)
                 );
             }
@@ -433,23 +443,23 @@ fn why_merged(h: &mut String, view: &RunView) {
 }
 
 fn review(h: &mut String, view: &RunView) {
-    let total = view.review_queue().count();
+    let total = view.run.review_queue().count();
     let _ = write!(h, "<h2>Review queue</h2><p class=\"note\">{total} borderline pairs (match probability below {MATCH_PROBABILITY}), most likely first; the first {} are shown here, all of them in report.xlsx. Decide whether each pair is one customer.</p>", REVIEW_SHOWN.min(total));
     let _ = write!(
         h,
         "<table><tr><th>probability</th><th>weight</th><th>left</th><th>right</th>{}</tr>",
         weights_header()
     );
-    for p in view.review_queue().take(REVIEW_SHOWN) {
+    for p in view.run.review_queue().take(REVIEW_SHOWN) {
         let side = |i: u32| {
-            let r = &view.records[i as usize];
-            let (s, k) = view.origin(i as usize);
+            let r = &view.run.records[i as usize];
+            let (s, k) = view.run.origin(i as usize);
             format!(
                 "{} <span class=\"note\">{}:{} ({})</span>",
                 esc(r.name()),
                 esc(s),
                 esc(k),
-                esc(view.golden_of(i))
+                esc(view.run.golden_of(i))
             )
         };
         let _ = write!(

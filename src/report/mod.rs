@@ -24,19 +24,18 @@ use crate::state::{DecisionOutcome, DiffRow};
 use crate::store::IdChange;
 use crate::survive::{Conflict, Field, Survivorship};
 
-/// Everything a run produced that the human-facing reports show.
-pub struct RunView<'a> {
+/// What a run built that the human-facing reports show, but for its issues and summary: enough
+/// for the sheets that can be written before those are final.
+pub struct Built<'a> {
     pub tables: &'a [SourceTable],
     pub records: &'a [Record],
-    pub issues: &'a [Issue],
     pub linkage: &'a Linkage,
     pub survivorship: &'a Survivorship,
-    pub summary: &'a serde_json::Value,
     /// Personal data unmasked (`--unmask`).
     pub unmask: bool,
 }
 
-impl RunView<'_> {
+impl Built<'_> {
     pub fn origin(&self, i: usize) -> (&str, &str) {
         origin(self.tables, self.records, i)
     }
@@ -53,10 +52,20 @@ impl RunView<'_> {
     pub fn golden_of(&self, i: u32) -> &str {
         &self.survivorship.golden[self.linkage.clustering.cluster_of[i as usize] as usize].id
     }
+}
 
+/// Everything a run produced that the human-facing reports show.
+pub struct RunView<'a> {
+    pub run: &'a Built<'a>,
+    pub issues: &'a [Issue],
+    pub summary: &'a serde_json::Value,
+}
+
+impl RunView<'_> {
     /// Records per source with at least one error, for the per-source quality score.
     pub fn quality(&self) -> Vec<SourceQuality> {
-        self.tables
+        self.run
+            .tables
             .iter()
             .map(|t| {
                 let mut keys: Vec<&str> = self

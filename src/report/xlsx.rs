@@ -25,7 +25,7 @@ use rust_xlsxwriter::{Format, Table, TableColumn, Workbook, Worksheet};
 
 use super::mask;
 use super::package::{Package, Piece};
-use super::{conflict_cells, push_fixed, RunView, CONFLICT_COLUMNS, ISSUE_COLUMNS};
+use super::{conflict_cells, push_fixed, Built, RunView, CONFLICT_COLUMNS, ISSUE_COLUMNS};
 use crate::compare::COMPARISONS;
 use crate::link::MATCH_PROBABILITY;
 use crate::survive::Field;
@@ -39,19 +39,53 @@ pub const SHEETS: [&str; 5] = [
     "review queue",
 ];
 
-pub fn write(dir: &Path, view: &RunView) -> Result<()> {
-    let review: Vec<usize> = (0..view.linkage.scored.len())
-        .filter(|&i| view.linkage.scored[i].probability < MATCH_PROBABILITY)
+pub fn write(dir: &Path, view: &RunView, ahead: Ahead) -> Result<()> {
+    let (issues, wb) = rayon::join(
+        || render(&issues(view), LAST_ROW),
+        || -> Result<Workbook> {
+            let mut wb = Workbook::new();
+            summary(wb.add_worksheet().set_name(SHEETS[0])?, view)?;
+            Ok(wb)
+        },
+    );
+    let Ahead {
+        golden,
+        conflicts,
+        review,
+    } = ahead;
+    write_workbook(
+        &dir.join("report.xlsx"),
+        wb?,
+        &[golden, issues?, conflicts, review],
+    )
+}
+
+/// The sheets that read neither the issues nor the summary — golden records, conflicts, review
+/// queue, most of the workbook — formatted and deflated ahead, beside the run's CSV outputs.
+pub struct Ahead {
+    golden: Rendered,
+    conflicts: Rendered,
+    review: Rendered,
+}
+
+pub fn ahead(run: &Built) -> Result<Ahead> {
+    let review: Vec<usize> = (0..run.linkage.scored.len())
+        .filter(|&i| run.linkage.scored[i].probability < MATCH_PROBABILITY)
         .collect();
-    let lists = [
-        golden(view),
-        issues(view),
-        conflicts(view),
-        review_queue(view, &review),
-    ];
-    let mut wb = Workbook::new();
-    summary(wb.add_worksheet().set_name(SHEETS[0])?, view)?;
-    write_workbook(&dir.join("report.xlsx"), wb, &lists, LAST_ROW)
+    let (golden, (conflicts, review)) = rayon::join(
+        || render(&golden(run), LAST_ROW),
+        || {
+            rayon::join(
+                || render(&conflicts(run), LAST_ROW),
+                || render(&review_queue(run, &review), LAST_ROW),
+            )
+        },
+    );
+    Ok(Ahead {
+        golden: golden?,
+        conflicts: conflicts?,
+        review: review?,
+    })
 }
 
 /// The last row Excel can hold (0-based): 1,048,576 rows in all.
@@ -70,11 +104,30 @@ struct List<'a> {
     row: Box<dyn Fn(usize, &mut Row) + Sync + 'a>,
 }
 
-/// The workbook `wb` (its first sheets already written) with `lists` as further sheets, each an
-/// Excel table with a frozen header row, written to `path`. A list longer than a sheet can hold
+/// A list sheet formatted and deflated: its XML's pieces, and what the workbook's frame needs.
+struct Rendered {
+    name: &'static str,
+    header: Vec<Cow<'static, str>>,
+    /// Rows the sheet's table spans below its header (at least one).
+    shown: u32,
+    pieces: Vec<Piece>,
+}
+
+/// `list` as a sheet, an Excel table with a frozen header row. A list longer than a sheet can hold
 /// (`last_row`, 0-based, is the last row a sheet has) ends with a row that says how many rows the
 /// CSV has beyond it.
-fn write_workbook(path: &Path, mut wb: Workbook, lists: &[List], last_row: u32) -> Result<()> {
+fn render(list: &List, last_row: u32) -> Result<Rendered> {
+    Ok(Rendered {
+        name: list.name,
+        header: list.header.clone(),
+        shown: list.count.min(last_row as usize).max(1) as u32,
+        pieces: sheet(list, last_row)?,
+    })
+}
+
+/// The workbook `wb` (its first sheets already written) with `lists` as further sheets, written
+/// to `path`.
+fn write_workbook(path: &Path, mut wb: Workbook, lists: &[Rendered]) -> Result<()> {
     // The parts are numbered from 1 in sheet order; the sheets before the lists hold no table.
     let first_list = wb.worksheets().len() + 1;
     for list in lists {
@@ -115,12 +168,12 @@ fn write_workbook(path: &Path, mut wb: Workbook, lists: &[List], last_row: u32) 
             lists.get(n.checked_sub(first)?)
         };
         if let Some(list) = list("xl/worksheets/sheet", first_list) {
-            out.add_pieces(&name, &sheet(list, last_row)?)?;
+            out.add_pieces(&name, &list.pieces)?;
         } else if let Some(list) = list("xl/tables/table", 1) {
-            let shown = list.count.min(last_row as usize).max(1) as u32;
+            let columns = list.header.len();
             let text = String::from_utf8(data)?.replace(
-                &format!("ref=\"{}\"", table_range(list, 1)),
-                &format!("ref=\"{}\"", table_range(list, shown)),
+                &format!("ref=\"{}\"", table_range(columns, 1)),
+                &format!("ref=\"{}\"", table_range(columns, list.shown)),
             );
             out.add(&name, text.as_bytes())?;
         } else {
@@ -130,9 +183,9 @@ fn write_workbook(path: &Path, mut wb: Workbook, lists: &[List], last_row: u32) 
     out.finish()
 }
 
-/// `A1:U57`: the header and `rows` rows below it.
-fn table_range(list: &List, rows: u32) -> String {
-    format!("A1:{}{}", column_name(list.header.len() - 1), rows + 1)
+/// `A1:U57`: the header of `columns` columns and `rows` rows below it.
+fn table_range(columns: usize, rows: u32) -> String {
+    format!("A1:{}{}", column_name(columns - 1), rows + 1)
 }
 
 /// `A`, …, `Z`, `AA`, … for a 0-based column.
@@ -442,13 +495,13 @@ fn summary(ws: &mut Worksheet, view: &RunView) -> Result<()> {
             "rows quarantined",
             totals["quarantined"].as_u64().unwrap_or(0),
         ),
-        ("golden records", view.survivorship.golden.len() as u64),
+        ("golden records", view.run.survivorship.golden.len() as u64),
         ("issues", view.issues.len() as u64),
         (
             "conflicts (competing values)",
-            view.survivorship.conflicts.len() as u64,
+            view.run.survivorship.conflicts.len() as u64,
         ),
-        ("pairs to review", view.review_queue().count() as u64),
+        ("pairs to review", view.run.review_queue().count() as u64),
     ];
     for (r, (label, v)) in facts.iter().enumerate() {
         ws.write_string(r as u32 + 2, 0, *label)?;
@@ -479,8 +532,8 @@ fn summary(ws: &mut Worksheet, view: &RunView) -> Result<()> {
         ws.write_number(r, 3, q.issues as f64)?;
         ws.write_number_with_format(r, 4, q.score, &Format::new().set_num_format("0.0%"))?;
     }
-    if !view.unmask {
-        let r = top + 3 + view.tables.len() as u32;
+    if !view.run.unmask {
+        let r = top + 3 + view.run.tables.len() as u32;
         ws.write_string(
             r,
             0,
@@ -494,11 +547,11 @@ fn summary(ws: &mut Worksheet, view: &RunView) -> Result<()> {
     Ok(())
 }
 
-fn golden<'a>(view: &'a RunView) -> List<'a> {
+fn golden<'a>(run: &'a Built) -> List<'a> {
     let mut header: Vec<Cow<'static, str>> = vec!["golden_id".into()];
     header.extend(Field::ALL.iter().map(|f| f.column().into()));
     header.push("record_count".into());
-    let golden = &view.survivorship.golden;
+    let golden = &run.survivorship.golden;
     List {
         name: SHEETS[1],
         header,
@@ -507,7 +560,7 @@ fn golden<'a>(view: &'a RunView) -> List<'a> {
             let g = &golden[i];
             row.cell(0, &g.id);
             for (c, f) in Field::ALL.iter().enumerate() {
-                row.cell(c + 1, &mask::show(*f, g.value(*f), view.unmask));
+                row.cell(c + 1, &mask::show(*f, g.value(*f), run.unmask));
             }
             let count = itoa::Buffer::new().format(g.members.len()).to_string();
             row.cell(Field::ALL.len() + 1, &count);
@@ -527,24 +580,24 @@ fn issues<'a>(view: &'a RunView) -> List<'a> {
             row.cell(2, &i.field);
             row.cell(3, &i.kind);
             row.cell(4, i.severity);
-            row.cell(5, &mask::free_text_cow(&i.value, view.unmask));
-            row.cell(6, &mask::free_text_cow(&i.message, view.unmask));
+            row.cell(5, &mask::free_text_cow(&i.value, view.run.unmask));
+            row.cell(6, &mask::free_text_cow(&i.message, view.run.unmask));
         }),
     }
 }
 
-fn conflicts<'a>(view: &'a RunView) -> List<'a> {
-    let conflicts = &view.survivorship.conflicts;
+fn conflicts<'a>(run: &'a Built) -> List<'a> {
+    let conflicts = &run.survivorship.conflicts;
     List {
         name: SHEETS[3],
         header: CONFLICT_COLUMNS.iter().map(|c| Cow::Borrowed(*c)).collect(),
         count: conflicts.len(),
         row: Box::new(move |i, row| {
             let c = &conflicts[i];
-            let cells = conflict_cells(view.tables, view.records, view.survivorship, c);
+            let cells = conflict_cells(run.tables, run.records, run.survivorship, c);
             for (col, v) in cells.iter().enumerate() {
                 if col == 2 {
-                    row.cell(col, &mask::show(c.field, v, view.unmask));
+                    row.cell(col, &mask::show(c.field, v, run.unmask));
                 } else {
                     row.cell(col, v);
                 }
@@ -556,7 +609,7 @@ fn conflicts<'a>(view: &'a RunView) -> List<'a> {
 }
 
 /// The review queue: `review` holds the positions of its pairs among the scored pairs.
-fn review_queue<'a>(view: &'a RunView, review: &'a [usize]) -> List<'a> {
+fn review_queue<'a>(run: &'a Built, review: &'a [usize]) -> List<'a> {
     let mut header: Vec<Cow<'static, str>> = [
         "left_golden_id",
         "left_source",
@@ -578,13 +631,13 @@ fn review_queue<'a>(view: &'a RunView, review: &'a [usize]) -> List<'a> {
         header,
         count: review.len(),
         row: Box::new(move |n, row| {
-            let p = &view.linkage.scored[review[n]];
+            let p = &run.linkage.scored[review[n]];
             for (side, i) in [p.a, p.b].into_iter().enumerate() {
-                let (s, k) = view.origin(i as usize);
-                row.cell(side * 4, view.golden_of(i));
+                let (s, k) = run.origin(i as usize);
+                row.cell(side * 4, run.golden_of(i));
                 row.cell(side * 4 + 1, s);
                 row.cell(side * 4 + 2, k);
-                row.cell(side * 4 + 3, view.records[i as usize].name());
+                row.cell(side * 4 + 3, run.records[i as usize].name());
             }
             let mut n = String::new();
             push_fixed(&mut n, p.weight, 2);
@@ -707,7 +760,8 @@ mod tests {
         let path = dir.path().join("t.xlsx");
         let mut wb = Workbook::new();
         first_sheet(&mut wb);
-        write_workbook(&path, wb, &lists, last_row).unwrap();
+        let sheets: Vec<Rendered> = lists.iter().map(|l| render(l, last_row).unwrap()).collect();
+        write_workbook(&path, wb, &sheets).unwrap();
         std::fs::read(path).unwrap()
     }
 
@@ -811,7 +865,7 @@ mod tests {
         };
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("t.xlsx");
-        write_workbook(&path, Workbook::new(), &[list], 5).unwrap();
+        write_workbook(&path, Workbook::new(), &[render(&list, 5).unwrap()]).unwrap();
         let mut book: Xlsx<_> = calamine::open_workbook(&path).unwrap();
         let range = book.worksheet_range("t").unwrap();
         assert_eq!(range.height(), 6, "header, four rows, the note");

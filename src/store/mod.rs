@@ -174,6 +174,11 @@ pub trait Db: Send {
     }
     /// Start the run's transaction, waiting for any other run on the same store to finish.
     fn begin(&mut self) -> Result<()>;
+    /// Write what the transaction holds so far to where the commit will find it, nothing of it
+    /// visible yet, so that the commit has little left to do.
+    fn write_ahead(&mut self) -> Result<()> {
+        Ok(())
+    }
     fn commit(&mut self) -> Result<()>;
 }
 
@@ -702,6 +707,7 @@ impl Store {
     /// Write the run's changes inside its transaction; nothing of them shows until [`Store::commit`].
     pub fn stage(&mut self, change: &Change) -> Result<()> {
         self.write(change)
+            .and_then(|()| self.db.write_ahead())
             .with_context(|| format!("cannot write the state store {}", self.target.display()))
     }
 

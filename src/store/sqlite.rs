@@ -1,7 +1,16 @@
-//! The SQLite back end: one file, WAL journal, opened by the run that holds its write lock.
+//! The SQLite back end: one file and a rollback journal, opened by the run that holds its write
+//! lock.
 //!
 //! `BEGIN IMMEDIATE` takes the write lock when the run starts, so two runs on one file never
 //! interleave; a second one waits (up to a minute) for the first to commit.
+//!
+//! A rollback journal rather than a write-ahead log: a run writes its changes into the file before
+//! its last reports are done ([`Db::write_ahead`]), the pages they replace saved in the journal
+//! first, and its commit is then the file's sync and the journal's removal. With a log, every
+//! changed page was written twice after the last report — into the log at the commit, into the
+//! file when the log was folded back on closing (which a store must be, to be copied as one
+//! file). Killed before its commit, a run leaves the journal behind, and whoever opens the store
+//! next rolls the file back from it.
 
 use std::path::Path;
 use std::time::Duration;
@@ -59,9 +68,16 @@ impl Sqlite {
             )
         })?;
         conn.busy_timeout(Duration::from_secs(60))?;
-        conn.pragma_update(None, "journal_mode", "WAL")
-            .with_context(|| format!("{} is not a SQLite state file", path.display()))?;
-        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        // A store made in write-ahead mode is switched when no other connection has it open;
+        // until then it stays as it is (both modes are safe).
+        match conn.pragma_update(None, "journal_mode", "DELETE") {
+            Err(e) if busy(&e) => {}
+            other => {
+                other.with_context(|| format!("{} is not a SQLite state file", path.display()))?
+            }
+        }
+        // Every sync a rollback journal needs against a power cut (NORMAL skips one of them).
+        conn.pragma_update(None, "synchronous", "FULL")?;
         // A run reads the whole store: pages mapped rather than copied through the page cache.
         conn.pragma_update(None, "mmap_size", 1i64 << 30)?;
         // A run's writes are held in memory until it commits (up to 256 MiB): with SQLite's 2 MiB
@@ -70,6 +86,12 @@ impl Sqlite {
         conn.pragma_update(None, "cache_size", -(256i64 << 10))?;
         Ok(Sqlite { conn })
     }
+}
+
+/// Whether SQLite answered that another connection holds the file.
+fn busy(e: &rusqlite::Error) -> bool {
+    matches!(e, rusqlite::Error::SqliteFailure(f, _)
+        if matches!(f.code, rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked))
 }
 
 /// `$1` → `?1`: SQLite takes `$NAME` parameters too, but looks each one up by name, which makes a
@@ -126,8 +148,86 @@ impl Db for Sqlite {
             .context("the state file is locked by another run")
     }
 
+    /// Writes the transaction's pages into the file (the journal synced first). A reader holding
+    /// the file makes it wait; past the busy timeout the pages are written at the commit instead.
+    fn write_ahead(&mut self) -> Result<()> {
+        match self.conn.cache_flush() {
+            Err(e) if busy(&e) => Ok(()),
+            other => Ok(other?),
+        }
+    }
+
     fn commit(&mut self) -> Result<()> {
         self.conn.execute_batch("COMMIT")?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn journal(conn: &Connection) -> String {
+        conn.query_row("PRAGMA journal_mode", [], |r| r.get(0))
+            .unwrap()
+    }
+
+    #[test]
+    fn a_write_ahead_store_is_switched_once_no_one_else_has_it_open() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("state.db");
+        let other = Connection::open(&path).unwrap();
+        other
+            .execute_batch(
+                "PRAGMA journal_mode = WAL; CREATE TABLE t (x); INSERT INTO t VALUES (1)",
+            )
+            .unwrap();
+        assert_eq!(journal(&other), "wal");
+        // Held open elsewhere: the store is used as it is.
+        let mut store = Sqlite::open(&path).unwrap();
+        assert_eq!(journal(&store.conn), "wal");
+        store.begin().unwrap();
+        store.execute("INSERT INTO t VALUES (2)", &[]).unwrap();
+        store.write_ahead().unwrap();
+        store.commit().unwrap();
+        drop(store);
+        drop(other);
+        // Alone: switched, and what was written in either mode is there.
+        let store = Sqlite::open(&path).unwrap();
+        assert_eq!(journal(&store.conn), "delete");
+        let n: i64 = store
+            .conn
+            .query_row("SELECT COUNT(*) FROM t", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(n, 2);
+        assert!(!dir.path().join("state.db-wal").exists());
+    }
+
+    #[test]
+    fn changes_written_ahead_are_not_there_until_the_commit() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("state.db");
+        let mut store = Sqlite::open(&path).unwrap();
+        store.execute("CREATE TABLE t (x)", &[]).unwrap();
+        store.begin().unwrap();
+        for i in 0..2_000 {
+            store
+                .execute("INSERT INTO t VALUES ($1)", &[Val::Int(i)])
+                .unwrap();
+        }
+        store.write_ahead().unwrap();
+        // Written into the file, its old pages kept in the journal: a reader sees none of it.
+        assert!(dir.path().join("state.db-journal").exists());
+        let reader = Connection::open(&path).unwrap();
+        reader.busy_timeout(Duration::from_millis(10)).unwrap();
+        assert!(reader
+            .query_row("SELECT COUNT(*) FROM t", [], |r| r.get::<_, i64>(0))
+            .is_err_and(|e| busy(&e)));
+        store.commit().unwrap();
+        let n: i64 = reader
+            .query_row("SELECT COUNT(*) FROM t", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(n, 2_000);
+        assert!(!dir.path().join("state.db-journal").exists());
     }
 }
