@@ -24,4 +24,5 @@ pub mod report;
 pub mod state;
 pub mod store;
 pub mod survive;
+pub mod utf8;
 pub mod validate;

@@ -155,13 +155,17 @@ pub fn run(input: &Path, plan: Plan, options: &RunOptions) -> Result<RunOutcome>
         .enumerate()
         .map(|(i, (t, known))| normalize_rows(i, t, &Rules::default(), known))
         .collect();
+    // Every list below is sized once for all the records: grown table by table, each would be
+    // copied into new memory at every doubling.
+    let total: usize = normalized.iter().map(|n| n.records.len()).sum();
     let mut records = Vec::new();
     let mut issues = ingest_issues(&tables);
-    let mut encoded: Vec<Option<Vec<u8>>> = Vec::new();
+    let mut encoded: Vec<Option<Vec<u8>>> = Vec::with_capacity(total);
     // With a store, what linking makes of every record (`state::Derived`): made for the new and
     // changed records (and kept with them), taken from the store for the others.
-    let mut block_keys: Vec<crate::block::Keys> = Vec::new();
-    let mut counted: Vec<Vec<u64>> = Vec::new();
+    let capacity = if stored { total } else { 0 };
+    let mut block_keys: Vec<crate::block::Keys> = Vec::with_capacity(capacity);
+    let mut counted: Vec<Vec<u64>> = Vec::with_capacity(capacity);
     let rules = crate::block::default_rules();
     for n in normalized {
         let mut starts = Vec::with_capacity(n.per_record.len());
@@ -201,6 +205,7 @@ pub fn run(input: &Path, plan: Plan, options: &RunOptions) -> Result<RunOutcome>
         // The first table's list is taken as it is, not copied: a run holds millions of records.
         if records.is_empty() {
             records = n.records;
+            records.reserve_exact(total - records.len());
         } else {
             records.extend(n.records);
         }

@@ -465,7 +465,7 @@ pub struct Packed<'a> {
     #[serde(with = "iso_date")]
     as_of: Option<chrono::NaiveDate>,
     some: u8,
-    #[serde(borrow)]
+    #[serde(borrow, deserialize_with = "crate::utf8::cow")]
     text: std::borrow::Cow<'a, str>,
     ends: Vec<u32>,
 }

@@ -40,7 +40,7 @@ pub fn decode(bytes: &[u8], forced: Option<&str>) -> Result<Decoded, String> {
     if looks_binary(bytes) {
         return Err("the file holds binary data (NUL or control bytes), not delimited text".into());
     }
-    if let Ok(text) = std::str::from_utf8(bytes) {
+    if let Some(text) = crate::utf8::str(bytes) {
         return Ok(Decoded {
             text: text.to_owned(),
             encoding: UTF_8.name(),
