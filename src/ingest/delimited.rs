@@ -24,7 +24,7 @@ pub fn read(path: &Path, name: &str, options: &SourceOptions) -> Result<SourceTa
         return Err(IngestError::new(name, "the file is empty (0 bytes)"));
     }
     let decoded =
-        decode(&bytes, options.encoding.as_deref()).map_err(|m| IngestError::new(name, m))?;
+        decode(bytes, options.encoding.as_deref()).map_err(|m| IngestError::new(name, m))?;
     note_encoding(&mut builder, &decoded);
     let text = decoded.text.as_str();
     let is_tsv = path

@@ -24,8 +24,10 @@ pub struct Decoded {
     pub legacy_lines: Vec<u64>,
 }
 
-/// Decode `bytes`, or explain why they are not text.
-pub fn decode(bytes: &[u8], forced: Option<&str>) -> Result<Decoded, String> {
+/// Decode a file's `bytes`, or explain why they are not text. Bytes that already are UTF-8 become
+/// the text as they are, without a copy.
+pub fn decode(file: Vec<u8>, forced: Option<&str>) -> Result<Decoded, String> {
+    let bytes = file.as_slice();
     if let Some(label) = forced {
         let enc = Encoding::for_label(label.as_bytes())
             .ok_or_else(|| format!("unknown encoding `{label}` in the job file"))?;
@@ -40,9 +42,11 @@ pub fn decode(bytes: &[u8], forced: Option<&str>) -> Result<Decoded, String> {
     if looks_binary(bytes) {
         return Err("the file holds binary data (NUL or control bytes), not delimited text".into());
     }
-    if let Some(text) = crate::utf8::str(bytes) {
+    if crate::utf8::str(bytes).is_some() {
+        // SAFETY: the bytes were just checked to be UTF-8.
+        let text = unsafe { String::from_utf8_unchecked(file) };
         return Ok(Decoded {
-            text: text.to_owned(),
+            text,
             encoding: UTF_8.name(),
             bom: false,
             decided_by: "utf8-valid",
@@ -194,18 +198,18 @@ mod tests {
         }
         let bytes = encode(GBK, &text);
         assert!(bytes.len() > 64 << 10);
-        let d = decode(&bytes, None).unwrap();
+        let d = decode(bytes.clone(), None).unwrap();
         assert_eq!((d.encoding, d.replacements), ("gb18030", 0));
         assert_eq!(d.text, text);
     }
 
     #[test]
     fn utf8_with_and_without_bom() {
-        let d = decode("客户名称,手机\n张伟,138".as_bytes(), None).unwrap();
+        let d = decode("客户名称,手机\n张伟,138".as_bytes().to_vec(), None).unwrap();
         assert_eq!((d.encoding, d.decided_by), ("UTF-8", "utf8-valid"));
         let mut bom = vec![0xEF, 0xBB, 0xBF];
         bom.extend_from_slice("客户名称".as_bytes());
-        let d = decode(&bom, None).unwrap();
+        let d = decode(bom.clone(), None).unwrap();
         assert_eq!(
             (d.encoding, d.bom, d.text.as_str()),
             ("UTF-8", true, "客户名称")
@@ -215,7 +219,7 @@ mod tests {
     #[test]
     fn gbk_is_decoded_as_gb18030() {
         let text = "客户编号,客户名称,地址\n1,张伟,北京市朝阳区建国路88号\n2,李娜,上海市浦东新区\n";
-        let d = decode(&encode(GBK, text), None).unwrap();
+        let d = decode(encode(GBK, text), None).unwrap();
         assert_eq!(d.encoding, "gb18030");
         assert_eq!(d.text, text);
         assert_eq!(d.replacements, 0);
@@ -225,7 +229,7 @@ mod tests {
     fn big5_is_detected() {
         let text =
             "客戶名稱,地址\n張偉,臺北市中正區重慶南路一段122號\n陳美玲,高雄市前鎮區中山二路\n";
-        let d = decode(&encode(encoding_rs::BIG5, text), None).unwrap();
+        let d = decode(encode(encoding_rs::BIG5, text), None).unwrap();
         assert_eq!(d.encoding, "Big5");
         assert_eq!(d.text, text);
     }
@@ -235,13 +239,13 @@ mod tests {
         let text = "姓名\t手机\nZhang Wei\t13800138001\n";
         let mut le = vec![0xFF, 0xFE];
         le.extend(text.encode_utf16().flat_map(|u| u.to_le_bytes()));
-        let d = decode(&le, None).unwrap();
+        let d = decode(le.clone(), None).unwrap();
         assert_eq!((d.encoding, d.text.as_str()), ("UTF-16LE", text));
         let bare: Vec<u8> = "name\tphone\nZhang Wei\t13800138001\n"
             .encode_utf16()
             .flat_map(|u| u.to_le_bytes())
             .collect();
-        assert_eq!(decode(&bare, None).unwrap().encoding, "UTF-16LE");
+        assert_eq!(decode(bare.clone(), None).unwrap().encoding, "UTF-16LE");
     }
 
     #[test]
@@ -250,7 +254,7 @@ mod tests {
             .as_bytes()
             .to_vec();
         bytes.extend(encode(GBK, "李娜,广州市天河区\n"));
-        let d = decode(&bytes, None).unwrap();
+        let d = decode(bytes.clone(), None).unwrap();
         assert_eq!(d.decided_by, "mixed");
         assert_eq!(d.legacy_lines, vec![4]);
         assert!(d.text.ends_with("李娜,广州市天河区\n"));
@@ -259,13 +263,13 @@ mod tests {
     #[test]
     fn binary_is_refused_and_job_label_wins() {
         assert!(decode(
-            &[0x50, 0x4B, 0x03, 0x04, 0x00, 0x00, 0x08, 0x00, 0x00, 0x00],
+            vec![0x50, 0x4B, 0x03, 0x04, 0x00, 0x00, 0x08, 0x00, 0x00, 0x00],
             None
         )
         .is_err());
-        let d = decode(&encode(GBK, "张伟"), Some("gbk")).unwrap();
+        let d = decode(encode(GBK, "张伟"), Some("gbk")).unwrap();
         assert_eq!((d.decided_by, d.text.as_str()), ("job", "张伟"));
-        assert!(decode(b"x", Some("klingon"))
+        assert!(decode(b"x".to_vec(), Some("klingon"))
             .unwrap_err()
             .contains("klingon"));
     }

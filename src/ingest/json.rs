@@ -18,7 +18,7 @@ use crate::record::{Position, SourceTable, Text};
 pub fn read(path: &Path, name: &str, options: &SourceOptions) -> Result<SourceTable, IngestError> {
     let bytes = read_bytes(path, name)?;
     let decoded =
-        decode(&bytes, options.encoding.as_deref()).map_err(|m| IngestError::new(name, m))?;
+        decode(bytes, options.encoding.as_deref()).map_err(|m| IngestError::new(name, m))?;
     let text = decoded.text.as_str();
     let mut builder = TableBuilder::new(name);
     builder.note("encoding", decoded.encoding);

@@ -503,72 +503,59 @@ impl Store {
         snap.next_id = snap.next_id.max(1);
         snap.next_record = snap.next_record.max(1);
         snap.runs = self.rows("SELECT COUNT(*) FROM runs", &[Kind::Int])?[0][0].int();
-        // Collected, not inserted one by one: each map is sized once, for all its rows.
-        snap.records = self
-            .rows(
-                "SELECT source, key, hash, golden_id, data, id FROM records",
-                &[
-                    Kind::Text,
-                    Kind::Text,
-                    Kind::Text,
-                    Kind::Text,
-                    Kind::Bytes,
-                    Kind::Int,
-                ],
-            )?
-            .into_iter()
-            .map(|mut row| {
-                let id = row.pop().map_or(0, |v| v.int());
-                let data = row.pop().map(Val::into_bytes).unwrap_or_default();
-                let [source, key, hash, golden_id] = texts(row);
-                StoredRecord {
-                    id,
-                    source,
-                    key,
-                    hash,
-                    golden_id,
-                    data,
-                }
-            })
-            .collect();
+        // Each row made straight into its record (the store's largest table, read whole).
+        let mut records = Vec::new();
+        self.each(
+            "SELECT source, key, hash, golden_id, data, id FROM records",
+            &mut |c| {
+                records.push(StoredRecord {
+                    source: c.text(0)?.unwrap_or_default(),
+                    key: c.text(1)?.unwrap_or_default(),
+                    hash: c.text(2)?.unwrap_or_default(),
+                    golden_id: c.text(3)?.unwrap_or_default(),
+                    data: c.bytes(4)?.unwrap_or_default(),
+                    id: c.int(5)?.unwrap_or_default(),
+                });
+                Ok(())
+            },
+        )?;
+        snap.records = records;
         snap.index_records();
-        snap.golden = self
-            .rows(
-                "SELECT golden_id, status, successor FROM golden",
-                &[Kind::Text; 3],
-            )?
-            .into_iter()
-            .map(|row| {
-                let [id, status, successor] = texts(row);
+        let mut golden = Vec::new();
+        self.each(
+            "SELECT golden_id, status, successor FROM golden",
+            &mut |c| {
+                let id = c.text(0)?.unwrap_or_default();
                 let g = GoldenState {
-                    id,
-                    active: status == "active",
-                    successor,
+                    id: id.clone(),
+                    active: c.text(1)?.as_deref() == Some("active"),
+                    successor: c.text(2)?.unwrap_or_default(),
                 };
-                (g.id.clone(), g)
-            })
-            .collect();
+                golden.push((id, g));
+                Ok(())
+            },
+        )?;
+        // Collected, not inserted one by one: the map is sized once, for all its rows.
+        snap.golden = golden.into_iter().collect();
         // Pairs name their records by number: resolved here.
         let mut pairs = Vec::new();
-        self.db
-            .query_each(
-                "SELECT left_id, right_id, weight, probability, field_weights FROM scored_pairs",
-                &[],
-                &mut |c| {
-                    let at = |i: usize| -> Result<Option<u32>> {
-                        Ok(c.int(i)?.and_then(|id| snap.by_id.get(&id).copied()))
-                    };
-                    pairs.push(PriorPair {
-                        left: at(0)?,
-                        right: at(1)?,
-                        weight: c.real(2)?.unwrap_or_default(),
-                        probability: c.real(3)?.unwrap_or_default(),
-                        field_weights: c.bytes(4)?.unwrap_or_default(),
-                    });
-                    Ok(())
-                },
-            )
-            .with_context(|| format!("cannot read the state store {}", self.target.display()))?;
+        let by_id = &snap.by_id;
+        self.each(
+            "SELECT left_id, right_id, weight, probability, field_weights FROM scored_pairs",
+            &mut |c| {
+                let at = |i: usize| -> Result<Option<u32>> {
+                    Ok(c.int(i)?.and_then(|id| by_id.get(&id).copied()))
+                };
+                pairs.push(PriorPair {
+                    left: at(0)?,
+                    right: at(1)?,
+                    weight: c.real(2)?.unwrap_or_default(),
+                    probability: c.real(3)?.unwrap_or_default(),
+                    field_weights: c.bytes(4)?.unwrap_or_default(),
+                });
+                Ok(())
+            },
+        )?;
         snap.pairs = pairs;
         snap.decisions = self.decisions()?;
         Ok(snap)
@@ -696,6 +683,13 @@ impl Store {
         )?;
         self.db.commit()?;
         Ok(true)
+    }
+
+    /// Each row of a query without parameters, handed to `each` as it is read.
+    fn each(&mut self, sql: &str, each: &mut dyn FnMut(&dyn Cells) -> Result<()>) -> Result<()> {
+        self.db
+            .query_each(sql, &[], each)
+            .with_context(|| format!("cannot read the state store {}", self.target.display()))
     }
 
     fn rows(&mut self, sql: &str, kinds: &[Kind]) -> Result<Vec<Vec<Val>>> {
