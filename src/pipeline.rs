@@ -202,7 +202,7 @@ pub fn run(input: &Path, plan: Plan, options: &RunOptions) -> Result<RunOutcome>
             }
             encoded.push(data);
         }
-        // The first table's list is taken as it is, not copied: a run holds millions of records.
+        // The first table's list is taken as it is and grown once: a run holds millions of records.
         if records.is_empty() {
             records = n.records;
             records.reserve_exact(total - records.len());
@@ -314,8 +314,6 @@ pub fn run(input: &Path, plan: Plan, options: &RunOptions) -> Result<RunOutcome>
     progress::stage("survive", linkage.clustering.clusters as u64);
     let names: Vec<String> = tables.iter().map(|t| t.name.clone()).collect();
     let pinned = pinned_trust(&plan, &names);
-    // With a store, the trust a full run learned is frozen, and clusters whose records are the
-    // same as when their golden record was stored take it over.
     if let Some(later) = later {
         let (back, later) = later
             .join()
@@ -324,6 +322,8 @@ pub fn run(input: &Path, plan: Plan, options: &RunOptions) -> Result<RunOutcome>
         snap.survived = later.survived;
         store = Some(back);
     }
+    // With a store, the trust a full run learned is frozen, and clusters whose records are the
+    // same as when their golden record was stored take it over.
     let (trust, kept) = match state::frozen_trust(&snap, &names, &pinned) {
         Some(trust) => (
             trust,
