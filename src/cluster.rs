@@ -13,7 +13,7 @@
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::record::{Party, Record, Text};
+use crate::record::{Party, Record};
 
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Edge {
@@ -41,22 +41,27 @@ pub struct Decisions {
     pub cannot_link: Vec<(u32, u32)>,
 }
 
-/// What a group of records must not contradict. Each list is sorted and without repeats (mostly
-/// empty or of one item: a list, not a tree, per record).
+/// What a group of records must not contradict, its texts borrowed from the records. Each list is
+/// sorted and without repeats (mostly empty or of one item: a list, not a tree, per record).
 #[derive(Default, Clone)]
-struct Facts {
-    ids: Vec<Text>,
-    usccs: Vec<Text>,
+struct Facts<'r> {
+    ids: Vec<&'r str>,
+    usccs: Vec<&'r str>,
     party: Option<Party>,
-    branches: Vec<Text>,
+    branches: Vec<&'r str>,
     /// Records of the group named in a cannot-link decision, and the records they must not join.
     marked: Vec<u32>,
     cannot: Vec<u32>,
 }
 
-/// `into` and `from` as one sorted list without repeats.
+/// `into` and `from` as one sorted list without repeats. Joined groups mostly hold the same list,
+/// or one of them none: those are taken as they are.
 fn merge<T: Ord>(into: &mut Vec<T>, from: Vec<T>) {
-    if from.is_empty() {
+    if from.is_empty() || *into == from {
+        return;
+    }
+    if into.is_empty() {
+        *into = from;
         return;
     }
     into.extend(from);
@@ -77,14 +82,14 @@ fn meet<T: Ord>(a: &[T], b: &[T]) -> bool {
     false
 }
 
-impl Facts {
-    fn of(r: &Record) -> Facts {
+impl<'r> Facts<'r> {
+    fn of(r: &'r Record) -> Facts<'r> {
         Facts {
             party: r.party,
-            ids: r.id_number().map(Text::from).into_iter().collect(),
-            usccs: r.uscc().map(Text::from).into_iter().collect(),
+            ids: r.id_number().into_iter().collect(),
+            usccs: r.uscc().into_iter().collect(),
             branches: match r.party {
-                Some(Party::Company) => vec![r.branch().into()],
+                Some(Party::Company) => vec![r.branch()],
                 _ => Vec::new(),
             },
             ..Default::default()
@@ -95,7 +100,7 @@ impl Facts {
         if meet(&self.cannot, &other.marked) || meet(&other.cannot, &self.marked) {
             return Some(Guard::CannotLink);
         }
-        let clash = |a: &Vec<Text>, b: &Vec<Text>| !a.is_empty() && !b.is_empty() && a != b;
+        let clash = |a: &Vec<&str>, b: &Vec<&str>| !a.is_empty() && !b.is_empty() && a != b;
         if clash(&self.ids, &other.ids) {
             return Some(Guard::DifferentIdNumber);
         }
@@ -111,7 +116,7 @@ impl Facts {
         None
     }
 
-    fn absorb(&mut self, other: Facts) {
+    fn absorb(&mut self, other: Facts<'r>) {
         merge(&mut self.ids, other.ids);
         merge(&mut self.usccs, other.usccs);
         self.party = self.party.or(other.party);

@@ -263,7 +263,7 @@ pub fn run(input: &Path, plan: Plan, options: &RunOptions) -> Result<RunOutcome>
                     .golden
                     .values()
                     .filter(|g| g.active)
-                    .map(|g| g.id.clone())
+                    .map(|g| g.id.as_str())
                     .collect();
                 assign_ids(
                     cluster_of,

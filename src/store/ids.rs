@@ -8,7 +8,7 @@
 //! and gets a new id. Brand-new clusters get the next numbers in cluster order, so a first run
 //! gives the same ids as a run without a store. Ids are never reused.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{HashMap, HashSet};
 
 use rayon::prelude::*;
 
@@ -62,7 +62,7 @@ pub fn assign_ids(
     cluster_of: &[u32],
     clusters: usize,
     previous: &[Option<&str>],
-    active: &BTreeSet<String>,
+    active: &HashSet<&str>,
     next: u64,
 ) -> Ids {
     // The old ids, numbered in their text's order: the work below is on numbers, and a number's
@@ -76,7 +76,7 @@ pub fn assign_ids(
         .map(|(n, &o)| (o, n as u32))
         .collect();
     let number = |id: &str| numbers.get(id).map(|&n| n as usize);
-    let live: Vec<bool> = olds.iter().map(|o| active.contains(*o)).collect();
+    let live: Vec<bool> = olds.iter().map(|o| active.contains(o)).collect();
     // (cluster, old id) → records in common, in that order: each run of a sorted list is one.
     let mut held: Vec<(u32, u32)> = cluster_of
         .par_iter()
@@ -134,11 +134,12 @@ pub fn assign_ids(
             change: IdChangeKind::New,
         });
     }
-    for old in active {
+    // In any order: the changes are sorted below.
+    for &old in active {
         let targets = number(old).map_or(&[][..], went_of);
         if targets.is_empty() {
             changes.push(IdChange {
-                old_id: old.clone(),
+                old_id: old.to_string(),
                 new_id: String::new(),
                 change: IdChangeKind::Retired,
             });
@@ -153,7 +154,7 @@ pub fn assign_ids(
                 continue;
             }
             changes.push(IdChange {
-                old_id: old.clone(),
+                old_id: old.to_string(),
                 new_id: id.clone(),
                 change: if !kept && k == 0 {
                     IdChangeKind::Merged
@@ -176,13 +177,13 @@ pub fn assign_ids(
 mod tests {
     use super::*;
 
-    fn active(ids: &[&str]) -> BTreeSet<String> {
-        ids.iter().map(|s| s.to_string()).collect()
+    fn active<'a>(ids: &[&'a str]) -> HashSet<&'a str> {
+        ids.iter().copied().collect()
     }
 
     #[test]
     fn a_first_run_numbers_clusters_in_order() {
-        let ids = assign_ids(&[0, 1, 0, 2], 3, &[None; 4], &BTreeSet::new(), 1);
+        let ids = assign_ids(&[0, 1, 0, 2], 3, &[None; 4], &HashSet::new(), 1);
         assert_eq!(ids.of_cluster, ["G00000001", "G00000002", "G00000003"]);
         assert_eq!(ids.next, 4);
         assert_eq!(ids.changes.len(), 3);
