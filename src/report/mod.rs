@@ -417,8 +417,8 @@ pub fn write_golden(dir: &Path, survived: Survived, excel_bom: bool) -> Result<(
             let mut sources = String::new();
             for g in &golden[range] {
                 w.write_field(&g.id)?;
-                for f in Field::ALL {
-                    w.write_field(g.value(f))?;
+                for (_, s) in g.fields() {
+                    w.write_field(&s.value)?;
                 }
                 w.write_field(count.format(g.members.len()))?;
                 // The members' sources in order, a source repeated by neighbours named once.
@@ -525,8 +525,7 @@ pub fn write_lineage(dir: &Path, survived: Survived, excel_bom: bool) -> Result<
         (golden.len(), BLOCK_ROWS / 16),
         |range, w| {
             for g in &golden[range] {
-                for f in Field::ALL {
-                    let s = g.get(f);
+                for (f, s) in g.fields() {
                     if s.value.is_empty() {
                         continue;
                     }

@@ -559,8 +559,8 @@ fn golden<'a>(run: &'a Built) -> List<'a> {
         row: Box::new(move |i, row| {
             let g = &golden[i];
             row.cell(0, &g.id);
-            for (c, f) in Field::ALL.iter().enumerate() {
-                row.cell(c + 1, &mask::show(*f, g.value(*f), run.unmask));
+            for (c, (f, s)) in g.fields().enumerate() {
+                row.cell(c + 1, &mask::show(f, &s.value, run.unmask));
             }
             let count = itoa::Buffer::new().format(g.members.len()).to_string();
             row.cell(Field::ALL.len() + 1, &count);

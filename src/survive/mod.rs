@@ -190,6 +190,18 @@ impl GoldenRecord {
         &self.get(field).value
     }
 
+    /// Every field in the order of [`Field::ALL`] with its survivor (empty when no record filled
+    /// it): one walk, where `get` for each field would search the values each time.
+    pub fn fields(&self) -> impl Iterator<Item = (Field, &Survivor)> + '_ {
+        let mut filled = self.values.iter().peekable();
+        Field::ALL
+            .into_iter()
+            .map(move |f| match filled.next_if(|(at, _)| *at == f) {
+                Some((_, s)) => (f, s),
+                None => (f, &EMPTY),
+            })
+    }
+
     /// Set a field to the value a steward pinned, whatever the records say.
     pub fn pin(&mut self, field: Field, value: &str, why: &str) {
         let pinned = Survivor {

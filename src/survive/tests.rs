@@ -122,3 +122,22 @@ fn a_contact_title_loses_to_a_name() {
     assert_eq!(s.golden[0].value(Field::Type), "company");
     assert_eq!(s.golden[0].value(Field::NameEn), "");
 }
+
+#[test]
+fn fields_walk_is_every_field_in_order_pins_included() {
+    let a = Fields {
+        party: Some(Party::Person),
+        name: "张伟".into(),
+        mobiles: vec!["13800138000".into()],
+        ..Fields::default()
+    };
+    let mut g = run(&[a]).golden.remove(0);
+    g.pin(Field::Industry, "制造业", "pinned");
+    g.pin(Field::Type, "person", "pinned");
+    g.pin(Field::Email, "", "pinned empty");
+    let walked: Vec<(Field, &str)> = g.fields().map(|(f, s)| (f, s.value.as_str())).collect();
+    let looked_up: Vec<(Field, &str)> = Field::ALL.iter().map(|&f| (f, g.value(f))).collect();
+    assert_eq!(walked, looked_up);
+    assert!(walked.contains(&(Field::Industry, "制造业")));
+    assert_eq!(walked.len(), Field::ALL.len());
+}
