@@ -332,10 +332,22 @@ pub fn run(input: &Path, plan: Plan, options: &RunOptions) -> Result<RunOutcome>
         None => (learn_trust(&records, &members, &names, &pinned), Vec::new()),
     };
     // The stored golden records are taken over or decided again now: the comparison with the store
-    // needs only their ids (a million-customer store holds a third of a gigabyte of them).
+    // needs only their ids (a million-customer store holds a third of a gigabyte of them). Of the
+    // stored records' forms it needs those of the unchanged records whose golden id moved (their
+    // row is written again, form and all): the others are let go too.
     snap.survived
         .par_iter_mut()
         .for_each(|(_, s)| s.data = Vec::new());
+    if stored {
+        state::let_go_of_forms(
+            &mut snap,
+            &records,
+            &rows,
+            &fresh,
+            &linkage.clustering.cluster_of,
+            &ids,
+        );
+    }
     let taken_over: Vec<bool> = (0..members.len())
         .map(|c| kept.get(c).is_some_and(Option::is_some))
         .collect();

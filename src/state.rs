@@ -528,6 +528,31 @@ pub struct RunFacts<'a> {
     pub survived: Vec<StoredSurvival>,
 }
 
+/// Let go of the stored forms of records `settle` will not write again: it rewrites, form and all,
+/// only the unchanged records whose golden id moved (a changed or new record has a form made this
+/// run). Called once the golden ids are known.
+pub fn let_go_of_forms(
+    snap: &mut Snapshot,
+    records: &[Record],
+    rows: &Rows,
+    fresh: &[bool],
+    cluster_of: &[u32],
+    ids: &Ids,
+) {
+    let mut keep = vec![false; snap.records.len()];
+    for (i, r) in records.iter().enumerate().filter(|&(i, _)| !fresh[i]) {
+        if let Some(at) = rows.stored[r.source][r.row] {
+            let golden = &ids.of_cluster[cluster_of[i] as usize];
+            keep[at as usize] = snap.records[at as usize].golden_id != *golden;
+        }
+    }
+    snap.records
+        .par_iter_mut()
+        .zip(keep)
+        .filter(|(_, keep)| !keep)
+        .for_each(|(s, _)| s.data = Vec::new());
+}
+
 /// Compare this run with the store: the diff, its counts, and the change to write.
 pub fn settle(f: RunFacts) -> Result<Settled> {
     let snap = f.snap;
@@ -577,7 +602,11 @@ pub fn settle(f: RunFacts) -> Result<Settled> {
         if moved || f.fresh[i] {
             let (source, key) = id();
             let data = match (stored.filter(|_| !f.fresh[i]), &f.encoded[i]) {
-                (Some(s), _) => s.data.clone(),
+                // Kept by `let_go_of_forms` for exactly these records.
+                (Some(s), _) if !s.data.is_empty() => s.data.clone(),
+                (Some(_), _) => {
+                    bail!("record {source} {key} lost its stored form before it was written again")
+                }
                 (None, Some(data)) => data.clone(),
                 (None, None) => bail!("record {source} {key} has no stored form"),
             };
