@@ -331,13 +331,6 @@ pub fn run(input: &Path, plan: Plan, options: &RunOptions) -> Result<RunOutcome>
         ),
         None => (learn_trust(&records, &members, &names, &pinned), Vec::new()),
     };
-    // The stored golden records are taken over or decided again now: the comparison with the store
-    // needs only their ids (a million-customer store holds a third of a gigabyte of them). Of the
-    // stored records' forms it needs those of the unchanged records whose golden id moved (their
-    // row is written again, form and all): the others are let go too.
-    snap.survived
-        .par_iter_mut()
-        .for_each(|(_, s)| s.data = Vec::new());
     if stored {
         state::let_go_of_forms(
             &mut snap,
@@ -439,57 +432,7 @@ pub fn run(input: &Path, plan: Plan, options: &RunOptions) -> Result<RunOutcome>
         },
         || {
             rayon::join(
-                || -> Result<u64> {
-                    let refused = &linkage.clustering.refused;
-                    let survived = report::Survived {
-                        tables: &tables,
-                        records: &records,
-                        survivorship: &survivorship,
-                    };
-                    let ((crosswalk, pairs), (golden_csv, (lineage, conflicts))) = rayon::join(
-                        || {
-                            rayon::join(
-                                || -> Result<u64> {
-                                    let written =
-                                        report::write_crosswalk(out, &tables, &golden, bom)?;
-                                    report::write_quarantine(out, &tables, bom)?;
-                                    report::write_json(
-                                        out,
-                                        "model.json",
-                                        &serde_json::to_value(&linkage.model)?,
-                                    )?;
-                                    Ok(written)
-                                },
-                                || {
-                                    report::write_pairs(
-                                        out,
-                                        &tables,
-                                        &records,
-                                        &linkage.scored,
-                                        refused,
-                                        bom,
-                                    )
-                                },
-                            )
-                        },
-                        || {
-                            rayon::join(
-                                || report::write_golden(out, survived, bom),
-                                || {
-                                    rayon::join(
-                                        || report::write_lineage(out, survived, bom),
-                                        || report::write_conflicts(out, survived, bom),
-                                    )
-                                },
-                            )
-                        },
-                    );
-                    pairs?;
-                    golden_csv?;
-                    lineage?;
-                    conflicts?;
-                    crosswalk
-                },
+                || report::write_tables(out, &built, &golden, bom),
                 || report::xlsx::ahead(&built),
             )
         },

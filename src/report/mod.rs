@@ -381,14 +381,6 @@ pub fn write_pairs(
     )
 }
 
-/// The golden records, and the records and tables they were made of.
-#[derive(Clone, Copy)]
-pub struct Survived<'a> {
-    pub tables: &'a [SourceTable],
-    pub records: &'a [Record],
-    pub survivorship: &'a Survivorship,
-}
-
 /// `source` and `source_record_key` of a record.
 pub fn origin<'a>(tables: &'a [SourceTable], records: &[Record], i: usize) -> (&'a str, &'a str) {
     let r = &records[i];
@@ -396,13 +388,65 @@ pub fn origin<'a>(tables: &'a [SourceTable], records: &[Record], i: usize) -> (&
     (t.name.as_str(), t.records[r.row].key.as_str())
 }
 
+/// The CSV outputs that need neither the issues nor the summary (`crosswalk.csv`,
+/// `quarantine.csv`, `model.json`, `pairs.csv`, `golden.csv`, `lineage.csv`, `conflicts.csv`),
+/// written beside each other on every core; `golden` holds each row's golden id. Returns the
+/// number of crosswalk rows.
+pub fn write_tables(dir: &Path, run: &Built, golden: &[Vec<&str>], excel_bom: bool) -> Result<u64> {
+    let (tables, bom) = (run.tables, excel_bom);
+    let ((crosswalk, pairs), (golden_csv, (lineage, conflicts))) = rayon::join(
+        || {
+            rayon::join(
+                || -> Result<u64> {
+                    let written = write_crosswalk(dir, tables, golden, bom)?;
+                    write_quarantine(dir, tables, bom)?;
+                    write_json(
+                        dir,
+                        "model.json",
+                        &serde_json::to_value(&run.linkage.model)?,
+                    )?;
+                    Ok(written)
+                },
+                || {
+                    let linkage = run.linkage;
+                    write_pairs(
+                        dir,
+                        tables,
+                        run.records,
+                        &linkage.scored,
+                        &linkage.clustering.refused,
+                        bom,
+                    )
+                },
+            )
+        },
+        || {
+            rayon::join(
+                || write_golden(dir, run, bom),
+                || {
+                    rayon::join(
+                        || write_lineage(dir, run, bom),
+                        || write_conflicts(dir, run, bom),
+                    )
+                },
+            )
+        },
+    );
+    pairs?;
+    golden_csv?;
+    lineage?;
+    conflicts?;
+    crosswalk
+}
+
 /// `golden.csv`: the contract's columns, then how many records and which sources a customer has.
-pub fn write_golden(dir: &Path, survived: Survived, excel_bom: bool) -> Result<()> {
-    let Survived {
+fn write_golden(dir: &Path, run: &Built, excel_bom: bool) -> Result<()> {
+    let Built {
         tables,
         records,
         survivorship,
-    } = survived;
+        ..
+    } = *run;
     let mut header: Vec<&str> = vec!["golden_id"];
     header.extend(Field::ALL.iter().map(|f| f.column()));
     header.extend(["record_count", "sources"]);
@@ -477,12 +521,13 @@ pub fn conflict_cells<'a>(
 
 /// `conflicts.csv`: every distinct value a golden field's records held when they disagreed, the
 /// first record holding it, whether it won and why. Full values: this file is for machines.
-pub fn write_conflicts(dir: &Path, survived: Survived, excel_bom: bool) -> Result<()> {
-    let Survived {
+fn write_conflicts(dir: &Path, run: &Built, excel_bom: bool) -> Result<()> {
+    let Built {
         tables,
         records,
         survivorship,
-    } = survived;
+        ..
+    } = *run;
     let conflicts = &survivorship.conflicts;
     write_blocks(
         dir,
@@ -503,12 +548,13 @@ pub fn write_conflicts(dir: &Path, survived: Survived, excel_bom: bool) -> Resul
 
 /// `lineage.csv`: for every non-empty golden value, the record it was taken or derived from and
 /// the rule that chose it.
-pub fn write_lineage(dir: &Path, survived: Survived, excel_bom: bool) -> Result<()> {
-    let Survived {
+fn write_lineage(dir: &Path, run: &Built, excel_bom: bool) -> Result<()> {
+    let Built {
         tables,
         records,
         survivorship,
-    } = survived;
+        ..
+    } = *run;
     let golden = &survivorship.golden;
     write_blocks(
         dir,
