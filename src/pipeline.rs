@@ -47,9 +47,7 @@ struct Held {
     _survivorship: Survivorship,
     _rows: Rows,
     _ids: crate::store::Ids,
-    /// Every record's blocking keys and counted values, and its stored form when made this run.
-    _block_keys: Vec<crate::block::Keys>,
-    _counted: Vec<Vec<u64>>,
+    /// Every record's stored form when made this run.
     _encoded: Vec<Option<Vec<u8>>>,
     /// Every golden record's member digest.
     _digests: Vec<String>,
@@ -252,6 +250,10 @@ pub fn run(input: &Path, plan: Plan, options: &RunOptions) -> Result<RunOutcome>
         counted: &counted,
     });
     let linkage = link_with(&records, prior, known, &pairs);
+    // Their last reader: the memory goes to survivorship and the outputs rather than the system
+    // giving the run fresh pages (a million-record run holds hundreds of MiB of keys).
+    drop(block_keys);
+    drop(counted);
     let cluster_of = &linkage.clustering.cluster_of;
     // The golden ids, and beside them the checks across records and each cluster's members (with
     // a store, their digest): none of them needs another.
@@ -558,8 +560,6 @@ pub fn run(input: &Path, plan: Plan, options: &RunOptions) -> Result<RunOutcome>
             _survivorship: survivorship,
             _rows: rows,
             _ids: ids,
-            _block_keys: block_keys,
-            _counted: counted,
             _encoded: encoded,
             _digests: digests,
         },

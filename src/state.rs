@@ -24,8 +24,9 @@ use crate::link::{FieldWeights, ScoredPair};
 use crate::normalize::record::Known;
 use crate::record::{Fields, Issue, Packed, Record, SourceTable, Text};
 use crate::store::{
-    check_decision, columns_hash, hex128, row_hash, split_record, store_keys, Change, GoldenState,
-    IdChange, IdChangeKind, Ids, IssueKey, Snapshot, StoredPair, StoredRecord, StoredSurvival,
+    check_decision, columns_hash, hex128, hex128_digits, row_hash, split_record, store_keys,
+    Change, GoldenState, IdChange, IdChangeKind, Ids, IssueKey, Snapshot, StoredPair, StoredRecord,
+    StoredSurvival,
 };
 use crate::survive::{self, trust::Trust, Decided, Field, Survivorship};
 
@@ -51,7 +52,7 @@ pub fn forms_version() -> String {
 #[derive(Default)]
 pub struct Rows {
     pub keys: Vec<Vec<String>>,
-    pub hashes: Vec<Vec<String>>,
+    pub hashes: Vec<Vec<u128>>,
     /// Where the row's stored record is in the snapshot's records, when it has one.
     pub stored: Vec<Vec<Option<u32>>>,
 }
@@ -181,7 +182,7 @@ pub fn reuse(
                             return None;
                         }
                         let stored = &snap.records[rows.stored[s][row]? as usize];
-                        if stored.hash != rows.hashes[s][row] {
+                        if stored.hash != Some(rows.hashes[s][row]) {
                             return None;
                         }
                         let data: StoredData = postcard::from_bytes(&stored.data).ok()?;
@@ -282,14 +283,12 @@ pub fn member_digests(
             let mut text = Vec::new();
             for &i in m {
                 let r = &records[i];
-                for part in [
-                    &tables[r.source].name,
-                    &rows.keys[r.source][r.row],
-                    &rows.hashes[r.source][r.row],
-                ] {
+                for part in [&tables[r.source].name, &rows.keys[r.source][r.row]] {
                     text.extend_from_slice(part.as_bytes());
                     text.push(0x1f);
                 }
+                text.extend_from_slice(&hex128_digits(rows.hashes[r.source][r.row]));
+                text.push(0x1f);
                 text.push(0x1e);
             }
             hex128(xxhash_rust::xxh3::xxh3_128(&text))
@@ -577,7 +576,7 @@ pub fn settle(f: RunFacts) -> Result<Settled> {
     for (i, r) in f.records.iter().enumerate() {
         let id = || f.rows.id(f.tables, r);
         let golden = &f.ids.of_cluster[f.cluster_of[i] as usize];
-        let hash = &f.rows.hashes[r.source][r.row];
+        let hash = Some(f.rows.hashes[r.source][r.row]);
         if let Some(at) = f.rows.stored[r.source][r.row] {
             present[at as usize] = true;
         }
@@ -592,7 +591,7 @@ pub fn settle(f: RunFacts) -> Result<Settled> {
         numbers.push(number);
         let what = match stored {
             None => Some("new_record"),
-            Some(s) if &s.hash != hash => Some("changed_record"),
+            Some(s) if s.hash != hash => Some("changed_record"),
             Some(_) => None,
         };
         match what {
@@ -603,7 +602,7 @@ pub fn settle(f: RunFacts) -> Result<Settled> {
         if let (Some(w), false) = (what, first) {
             diff.push(diff_row(w, golden, "", &id()));
         }
-        let moved = stored.is_none_or(|s| &s.hash != hash || &s.golden_id != golden);
+        let moved = stored.is_none_or(|s| s.hash != hash || s.golden_id != golden.as_str());
         if moved || f.fresh[i] {
             let (source, key) = id();
             let data = match (stored.filter(|_| !f.fresh[i]), &f.encoded[i]) {
@@ -617,10 +616,10 @@ pub fn settle(f: RunFacts) -> Result<Settled> {
             };
             change.records_upsert.push(StoredRecord {
                 id: number,
-                source,
-                key,
-                hash: hash.clone(),
-                golden_id: golden.clone(),
+                source: source.into(),
+                key: key.into(),
+                hash,
+                golden_id: golden.as_str().into(),
                 data,
             });
         }
@@ -646,7 +645,7 @@ pub fn settle(f: RunFacts) -> Result<Settled> {
         .map(|(s, _)| s)
         .collect();
     for s in &gone {
-        let id = (s.source.clone(), s.key.clone());
+        let id = (s.source.to_string(), s.key.to_string());
         let what = if quarantined.contains(&id) {
             "quarantined_record"
         } else {

@@ -240,6 +240,7 @@ fn parse(
     let body = Body {
         text,
         delimiter,
+        in_order: builder.in_order(&columns),
         columns: &columns,
         legacy_lines,
     };
@@ -252,6 +253,8 @@ struct Body<'a> {
     text: &'a str,
     delimiter: u8,
     columns: &'a [usize],
+    /// `columns` are the table's columns in order: a row's values are pushed as they come.
+    in_order: bool,
     /// Lines a mixed-encoding file had to decode with a fallback encoding.
     legacy_lines: &'a [u64],
 }
@@ -330,13 +333,19 @@ impl Body<'_> {
 
     fn keep(&self, builder: &mut TableBuilder, position: Position, span: &Span, raw: &str) {
         // Each value straight into its cell's text (short ones are held inline, not allocated).
-        let cells = self
-            .columns
-            .iter()
-            .copied()
-            .zip(span.fields().map(Text::from))
-            .collect();
-        builder.push_text(position, cells);
+        if self.in_order {
+            let mut values = Vec::with_capacity(self.columns.len());
+            values.extend(span.fields().take(self.columns.len()).map(Text::from));
+            builder.push_values(position, values);
+        } else {
+            let cells = self
+                .columns
+                .iter()
+                .copied()
+                .zip(span.fields().map(Text::from))
+                .collect();
+            builder.push_text(position, cells);
+        }
         let last = span.line + raw.matches('\n').count() as u64;
         if self
             .legacy_lines

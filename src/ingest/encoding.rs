@@ -87,8 +87,12 @@ fn widen(enc: &'static Encoding) -> &'static Encoding {
 }
 
 fn whole(bytes: &[u8], enc: &'static Encoding, bom: bool, decided_by: &'static str) -> Decoded {
-    let (text, _) = enc.decode_without_bom_handling(bytes);
-    let replacements = text.matches('\u{FFFD}').count();
+    let (text, had_errors) = enc.decode_without_bom_handling(bytes);
+    // Counted only when there are any: the search runs over the whole text.
+    let replacements = match had_errors {
+        true => text.matches('\u{FFFD}').count(),
+        false => 0,
+    };
     Decoded {
         text: text.into_owned(),
         encoding: enc.name(),

@@ -54,7 +54,9 @@ pub struct TableBuilder {
     name: String,
     columns: Vec<String>,
     index: HashMap<String, usize>,
-    records: Vec<(Position, Vec<(usize, Text)>)>,
+    /// Each record's values by column, as wide as the columns known when it was pushed (padded to
+    /// the table's width at the end).
+    records: Vec<(Position, Vec<Text>)>,
     quarantined: Vec<PendingQuarantine>,
     rows_read: u64,
     details: serde_json::Map<String, serde_json::Value>,
@@ -114,8 +116,30 @@ impl TableBuilder {
 
     /// [`push`](Self::push) for cells already held as record text.
     pub fn push_text(&mut self, position: Position, cells: Vec<(usize, Text)>) {
+        let width = cells
+            .iter()
+            .map(|(i, _)| i + 1)
+            .max()
+            .unwrap_or(0)
+            .max(self.columns.len());
+        let mut values = vec![Text::new(); width];
+        for (i, v) in cells {
+            values[i] = v;
+        }
+        self.push_values(position, values);
+    }
+
+    /// A record's values in column order (column `i` is the `i`-th value), as a reader whose
+    /// header numbered every column in order gives them: no list of cells in between.
+    pub fn push_values(&mut self, position: Position, values: Vec<Text>) {
         self.rows_read += 1;
-        self.records.push((position, cells));
+        self.records.push((position, values));
+    }
+
+    /// Whether `columns` (what a header's cells became) are this table's columns in order, so
+    /// that a row's values can be pushed as they come ([`push_values`](Self::push_values)).
+    pub fn in_order(&self, columns: &[usize]) -> bool {
+        columns.len() == self.columns.len() && columns.iter().enumerate().all(|(i, &c)| i == c)
     }
 
     /// A row the reader met that cannot be a record; `cells` may help to find its key.
@@ -180,10 +204,15 @@ impl TableBuilder {
         let mut records: Vec<RawRecord> = self
             .records
             .into_iter()
-            .map(|(position, cells)| RawRecord {
-                key: String::new(),
-                position,
-                values: dense(cells),
+            .map(|(position, mut values)| {
+                // Columns met after the record was pushed (another sheet's or object's) are
+                // empty in it.
+                values.resize(width, Text::new());
+                RawRecord {
+                    key: String::new(),
+                    position,
+                    values,
+                }
             })
             .collect();
         let key = choose_key(&self.name, &columns, &records, options)?;

@@ -20,6 +20,8 @@ use std::path::PathBuf;
 
 use anyhow::{bail, Context, Result};
 
+use crate::record::Text;
+
 pub use ids::{assign_ids, format_id, IdChange, IdChangeKind, Ids};
 
 /// Where the state lives.
@@ -205,10 +207,11 @@ pub struct StoredRecord {
     /// The record's number in the store: given when it is first stored, kept while its source
     /// and key are (pairs name their records by it).
     pub id: i64,
-    pub source: String,
-    pub key: String,
-    pub hash: String,
-    pub golden_id: String,
+    pub source: Text,
+    pub key: Text,
+    /// The row's content hash ([`row_hash`]); None when the stored text is not one.
+    pub hash: Option<u128>,
+    pub golden_id: Text,
     /// The normalized record and the issues normalization found, in binary (`state::encode`).
     pub data: Vec<u8>,
 }
@@ -503,16 +506,23 @@ impl Store {
         snap.next_id = snap.next_id.max(1);
         snap.next_record = snap.next_record.max(1);
         snap.runs = self.rows("SELECT COUNT(*) FROM runs", &[Kind::Int])?[0][0].int();
-        // Each row made straight into its record (the store's largest table, read whole).
-        let mut records = Vec::new();
+        // Each row made straight into its record (the store's largest table, read whole, into a
+        // list sized once): a source's name is shared by its records, keys and ids are short
+        // enough to be held inline, the hash is a number.
+        let mut records = Vec::with_capacity(self.count("records")?);
+        let mut source = Text::new();
         self.each(
             "SELECT source, key, hash, golden_id, data, id FROM records",
             &mut |c| {
+                let name = c.str(0)?.unwrap_or_default();
+                if source != name {
+                    source = name.into();
+                }
                 records.push(StoredRecord {
-                    source: c.text(0)?.unwrap_or_default(),
-                    key: c.text(1)?.unwrap_or_default(),
-                    hash: c.text(2)?.unwrap_or_default(),
-                    golden_id: c.text(3)?.unwrap_or_default(),
+                    source: source.clone(),
+                    key: c.str(1)?.unwrap_or_default().into(),
+                    hash: c.str(2)?.and_then(parse_hex128),
+                    golden_id: c.str(3)?.unwrap_or_default().into(),
                     data: c.bytes(4)?.unwrap_or_default(),
                     id: c.int(5)?.unwrap_or_default(),
                 });
@@ -538,7 +548,7 @@ impl Store {
         // Collected, not inserted one by one: the map is sized once, for all its rows.
         snap.golden = golden.into_iter().collect();
         // Pairs name their records by number: resolved here.
-        let mut pairs = Vec::new();
+        let mut pairs = Vec::with_capacity(self.count("scored_pairs")?);
         let by_id = &snap.by_id;
         self.each(
             "SELECT left_id, right_id, weight, probability, field_weights FROM scored_pairs",
@@ -686,6 +696,12 @@ impl Store {
     }
 
     /// Each row of a query without parameters, handed to `each` as it is read.
+    /// The number of rows of `table`.
+    fn count(&mut self, table: &str) -> Result<usize> {
+        let rows = self.rows(&format!("SELECT COUNT(*) FROM {table}"), &[Kind::Int])?;
+        Ok(rows.first().map_or(0, |r| r[0].int()).max(0) as usize)
+    }
+
     fn each(&mut self, sql: &str, each: &mut dyn FnMut(&dyn Cells) -> Result<()>) -> Result<()> {
         self.db
             .query_each(sql, &[], each)
@@ -740,10 +756,10 @@ impl Store {
             .iter()
             .map(|r| {
                 vec![
-                    r.source.clone().into(),
-                    r.key.clone().into(),
-                    r.hash.clone().into(),
-                    r.golden_id.clone().into(),
+                    r.source.to_string().into(),
+                    r.key.to_string().into(),
+                    r.hash.map(hex128).unwrap_or_default().into(),
+                    r.golden_id.to_string().into(),
                     r.data.clone().into(),
                     c.run.into(),
                     r.id.into(),
@@ -967,6 +983,9 @@ fn in_chunks(
 /// A row of a back end's result, read cell by cell (NULL reads as empty / zero).
 pub trait Cells {
     fn text(&self, i: usize) -> Result<Option<String>>;
+    /// A text cell as the back end holds it, borrowed: for the large tables read whole, whose
+    /// short texts are kept inline ([`Text`]) without a copy of their own first.
+    fn str(&self, i: usize) -> Result<Option<&str>>;
     fn int(&self, i: usize) -> Result<Option<i64>>;
     fn real(&self, i: usize) -> Result<Option<f64>>;
     fn bytes(&self, i: usize) -> Result<Option<Vec<u8>>>;
@@ -1024,7 +1043,7 @@ pub fn columns_hash(columns: &[String]) -> [u8; 32] {
 /// compared again. XXH3's 128 bits tell a changed row from an unchanged one at a tenth of the cost of
 /// a cryptographic digest (every row of every source is hashed on every run); the row's text is put
 /// together and hashed in one call.
-pub fn row_hash(columns: &[u8; 32], key: &str, values: &[impl AsRef<str>]) -> String {
+pub fn row_hash(columns: &[u8; 32], key: &str, values: &[impl AsRef<str>]) -> u128 {
     let size = values.iter().map(|v| v.as_ref().len() + 1).sum::<usize>();
     let mut text = Vec::with_capacity(33 + key.len() + size);
     text.extend_from_slice(columns);
@@ -1034,18 +1053,30 @@ pub fn row_hash(columns: &[u8; 32], key: &str, values: &[impl AsRef<str>]) -> St
         text.push(0x1f);
         text.extend_from_slice(v.as_ref().as_bytes());
     }
-    hex128(xxhash_rust::xxh3::xxh3_128(&text))
+    xxhash_rust::xxh3::xxh3_128(&text)
+}
+
+/// A [`hex128`] text back into its number; None for any other text.
+pub fn parse_hex128(text: &str) -> Option<u128> {
+    (text.len() == 32 && text.bytes().all(|b| b.is_ascii_hexdigit()))
+        .then(|| u128::from_str_radix(text, 16).ok())
+        .flatten()
 }
 
 /// `h` as 32 lower-case hex digits (what `{:032x}` writes, without the formatting machinery: a
 /// run writes one per row and per cluster).
 pub fn hex128(h: u128) -> String {
+    String::from_utf8(hex128_digits(h).to_vec()).expect("hex digits are ASCII")
+}
+
+/// [`hex128`]'s digits, without a text of their own.
+pub fn hex128_digits(h: u128) -> [u8; 32] {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let text: Vec<u8> = (0..32)
-        .rev()
-        .map(|i| DIGITS[(h >> (4 * i)) as usize & 0xf])
-        .collect();
-    String::from_utf8(text).expect("hex digits are ASCII")
+    let mut text = [0; 32];
+    for (i, d) in text.iter_mut().enumerate() {
+        *d = DIGITS[(h >> (4 * (31 - i))) as usize & 0xf];
+    }
+    text
 }
 
 /// Store keys of a source's records: the record key, with `#2`, `#3` … appended to a key that
@@ -1113,7 +1144,7 @@ mod tests {
     }
 
     fn content_hash(columns: &[String], key: &str, values: &[&str]) -> String {
-        row_hash(&columns_hash(columns), key, values)
+        hex128(row_hash(&columns_hash(columns), key, values))
     }
 
     #[test]
@@ -1132,6 +1163,25 @@ mod tests {
             content_hash(&["姓名:Some(Name)".into()], "1", &["张伟", ""]),
             format!("{:032x}", xxhash_rust::xxh3::xxh3_128(&text))
         );
+    }
+
+    #[test]
+    fn stored_hashes_read_back_as_their_numbers() {
+        for h in [0, 1, 0xabc, u128::MAX, u128::MAX / 3] {
+            assert_eq!(parse_hex128(&hex128(h)), Some(h));
+        }
+        // Upper-case digits are read too; anything but 32 hex digits is no hash.
+        assert_eq!(parse_hex128(&"AB".repeat(16)), Some(u128::MAX / 255 * 0xab));
+        for text in [
+            "",
+            "abc",
+            &"0".repeat(31),
+            &"0".repeat(33),
+            &format!("+{}", "0".repeat(31)),
+            &"g".repeat(32),
+        ] {
+            assert_eq!(parse_hex128(text), None, "{text}");
+        }
     }
 
     #[test]

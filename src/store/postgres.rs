@@ -55,6 +55,9 @@ impl Cells for postgres::Row {
     fn text(&self, i: usize) -> Result<Option<String>> {
         Ok(self.try_get(i)?)
     }
+    fn str(&self, i: usize) -> Result<Option<&str>> {
+        Ok(self.try_get(i)?)
+    }
     fn int(&self, i: usize) -> Result<Option<i64>> {
         Ok(self.try_get(i)?)
     }

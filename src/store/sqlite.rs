@@ -41,6 +41,9 @@ impl Cells for rusqlite::Row<'_> {
     fn text(&self, i: usize) -> Result<Option<String>> {
         Ok(self.get(i)?)
     }
+    fn str(&self, i: usize) -> Result<Option<&str>> {
+        Ok(self.get_ref(i)?.as_str_or_null()?)
+    }
     fn int(&self, i: usize) -> Result<Option<i64>> {
         Ok(self.get(i)?)
     }
