@@ -164,12 +164,12 @@ fn name(a: &Record, b: &Record) -> Option<u8> {
     if companies && !a.company_core().is_empty() && a.company_core() == b.company_core() {
         return Some(4);
     }
-    if !a.name_pinyin().is_empty() && fuzzy_pinyin(a.name_pinyin()) == fuzzy_pinyin(b.name_pinyin())
-    {
+    if !a.name_pinyin().is_empty() && same_fuzzy_pinyin(a.name_pinyin(), b.name_pinyin()) {
         return Some(4);
     }
     // `Smith John` for `John Smith`: the same words in another order.
-    if a.name_key().contains(' ') && sorted_words(a.name_key()) == sorted_words(b.name_key()) {
+    let (ka, kb) = (compared(a.name_key()), compared(b.name_key()));
+    if ka.contains(' ') && sorted_words(ka) == sorted_words(kb) {
         return Some(4);
     }
     if let Some(level) = latin_person_name(a, b) {
@@ -200,14 +200,16 @@ fn name(a: &Record, b: &Record) -> Option<u8> {
 /// marriage, or a namesake.
 fn latin_person_name(a: &Record, b: &Record) -> Option<u8> {
     let latin = |r: &Record| {
-        r.party != Some(Party::Company) && r.name_pinyin().is_empty() && r.name_key().contains(' ')
+        r.party != Some(Party::Company)
+            && r.name_pinyin().is_empty()
+            && compared(r.name_key()).contains(' ')
     };
     if !latin(a) || !latin(b) {
         return None;
     }
     let ((ga, fa), (gb, fb)) = (
-        a.name_key().rsplit_once(' ')?,
-        b.name_key().rsplit_once(' ')?,
+        compared(a.name_key()).rsplit_once(' ')?,
+        compared(b.name_key()).rsplit_once(' ')?,
     );
     let close = |x: &str, y: &str| one_edit(x, y) || jaro_winkler(x, y) >= 0.9;
     let initial =
@@ -231,9 +233,26 @@ fn latin_person_name(a: &Record, b: &Record) -> Option<u8> {
     })
 }
 
-/// Jaro-Winkler similarity (strsim's). ASCII text is compared byte by byte: the same algorithm on
-/// the same sequence, without decoding characters at every step of its inner loop.
+/// How many characters of a text the similarity measures look at. Names, company names and
+/// address details are shorter; a cell that holds a pasted memo or a whole export row (tens of
+/// thousands of characters) is compared by its beginning, since Jaro-Winkler's cost grows with the
+/// product of the two lengths and every pair is compared, besides the 300,000 pairs that estimate
+/// the u probabilities: two such cells would otherwise hold a run for minutes a pair.
+const COMPARED_CHARS: usize = 64;
+
+/// The first [`COMPARED_CHARS`] characters of `s`.
+fn compared(s: &str) -> &str {
+    match s.char_indices().nth(COMPARED_CHARS) {
+        Some((end, _)) => &s[..end],
+        None => s,
+    }
+}
+
+/// Jaro-Winkler similarity (strsim's) of the texts' first [`COMPARED_CHARS`] characters. ASCII
+/// text is compared byte by byte: the same algorithm on the same sequence, without decoding
+/// characters at every step of its inner loop.
 fn jaro_winkler(x: &str, y: &str) -> f64 {
+    let (x, y) = (compared(x), compared(y));
     let (a, b) = (x.as_bytes(), y.as_bytes());
     if x.is_ascii() && y.is_ascii() && a.len() <= 64 && b.len() <= 64 {
         let sim = jaro_ascii(a, b);
@@ -319,14 +338,78 @@ pub fn fuzzy_pinyin(p: &str) -> String {
         .join(" ")
 }
 
+/// A syllable of pinyin as [`fuzzy_pinyin`] folds it, character by character: the initial
+/// folded, then a final `ng` of the folded syllable made `n`.
+fn fuzzy_syllable(s: &str) -> impl Iterator<Item = char> + '_ {
+    let (head, rest) = if let Some(r) = s.strip_prefix("zh") {
+        (Some('z'), r)
+    } else if let Some(r) = s.strip_prefix("ch") {
+        (Some('c'), r)
+    } else if let Some(r) = s.strip_prefix("sh") {
+        (Some('s'), r)
+    } else if let Some(r) = s.strip_prefix('l') {
+        (Some('n'), r)
+    } else {
+        (None, s)
+    };
+    let (head, body, n) = if let Some(body) = rest.strip_suffix("ng") {
+        (head, body, true)
+    } else if head == Some('n') && rest == "g" {
+        // `lg` folds to `ng`, which ends in `ng` itself.
+        (None, "", true)
+    } else {
+        (head, rest, false)
+    };
+    head.into_iter().chain(body.chars()).chain(n.then_some('n'))
+}
+
+/// `fuzzy_pinyin(a) == fuzzy_pinyin(b)` without making either, over the first [`COMPARED_CHARS`]
+/// syllables (a name has far fewer; see [`compared`]).
+fn same_fuzzy_pinyin(a: &str, b: &str) -> bool {
+    let (mut xs, mut ys) = (
+        a.split(' ').take(COMPARED_CHARS),
+        b.split(' ').take(COMPARED_CHARS),
+    );
+    loop {
+        match (xs.next(), ys.next()) {
+            (None, None) => return true,
+            (Some(x), Some(y)) if fuzzy_syllable(x).eq(fuzzy_syllable(y)) => {}
+            _ => return false,
+        }
+    }
+}
+
 /// Two strings one keystroke apart: one substitution, one insertion or deletion, or two adjacent
-/// characters swapped.
+/// characters swapped. Linear in the length and without copies: a cell may hold a whole memo.
 pub fn one_edit(a: &str, b: &str) -> bool {
+    // A character is at most four bytes: one edit changes the length by at most that.
+    if a.len().abs_diff(b.len()) > 4 {
+        return false;
+    }
     if a.is_ascii() && b.is_ascii() {
         return one_edit_of(a.as_bytes(), b.as_bytes());
     }
-    let x: Vec<char> = a.chars().collect();
-    let y: Vec<char> = b.chars().collect();
+    // What the two share at either end, in whole characters; the rest must be a character or two.
+    let prefix: usize = a
+        .chars()
+        .zip(b.chars())
+        .take_while(|(p, q)| p == q)
+        .map(|(p, _)| p.len_utf8())
+        .sum();
+    let (a, b) = (&a[prefix..], &b[prefix..]);
+    let suffix: usize = a
+        .chars()
+        .rev()
+        .zip(b.chars().rev())
+        .take_while(|(p, q)| p == q)
+        .map(|(p, _)| p.len_utf8())
+        .sum();
+    let (x, y) = (&a[..a.len() - suffix], &b[..b.len() - suffix]);
+    if x.chars().nth(2).is_some() || y.chars().nth(2).is_some() {
+        return false;
+    }
+    let x: Vec<char> = x.chars().collect();
+    let y: Vec<char> = y.chars().collect();
     one_edit_of(&x, &y)
 }
 
@@ -704,6 +787,99 @@ mod tests {
         ] {
             assert_eq!(one_edit(a, b), want, "{a} {b}");
         }
+    }
+
+    #[test]
+    fn one_edit_without_copies_is_the_character_by_character_test() {
+        fn reference(a: &str, b: &str) -> bool {
+            let x: Vec<char> = a.chars().collect();
+            let y: Vec<char> = b.chars().collect();
+            one_edit_of(&x, &y)
+        }
+        let alphabet: Vec<char> = "ab张伟é𠀀".chars().collect();
+        let mut next = crate::normalize::test_numbers(11);
+        let letter = |next: &mut dyn FnMut(u64) -> u64| alphabet[next(6) as usize];
+        for _ in 0..20_000 {
+            let a: String = (0..next(6)).map(|_| letter(&mut next)).collect();
+            let b: String = if next(2) == 0 {
+                (0..next(6)).map(|_| letter(&mut next)).collect()
+            } else {
+                // A near copy: one character changed, dropped, added or two swapped.
+                let mut c: Vec<char> = a.chars().collect();
+                let at = next(c.len() as u64 + 1) as usize;
+                match next(4) {
+                    0 if at < c.len() => c[at] = letter(&mut next),
+                    1 if at < c.len() => {
+                        c.remove(at);
+                    }
+                    2 => c.insert(at, letter(&mut next)),
+                    _ if at + 1 < c.len() => c.swap(at, at + 1),
+                    _ => {}
+                }
+                c.into_iter().collect()
+            };
+            assert_eq!(one_edit(&a, &b), reference(&a, &b), "{a:?} {b:?}");
+        }
+        // Long texts: the same answer, from their ends.
+        let long = "张伟".repeat(20_000);
+        let mut typo = long.clone();
+        typo.replace_range(30_000..30_003, "李");
+        assert!(one_edit(&long, &typo));
+        assert!(!one_edit(&long, &"张伟".repeat(19_999)));
+    }
+
+    #[test]
+    fn fuzzy_pinyin_is_compared_as_it_is_folded() {
+        let syllables = [
+            "zhang", "zang", "chen", "cen", "shi", "si", "li", "ni", "lng", "lg", "ng", "g", "l",
+            "", "wang", "wan", "liang", "nian", "zh", "shng", "xiong",
+        ];
+        for a in syllables {
+            assert_eq!(
+                fuzzy_syllable(a).collect::<String>(),
+                fuzzy_pinyin(a),
+                "{a}"
+            );
+            for b in syllables {
+                let (x, y) = (format!("{a} {b}"), format!("{b} {a}"));
+                assert_eq!(
+                    same_fuzzy_pinyin(&x, &y),
+                    fuzzy_pinyin(&x) == fuzzy_pinyin(&y),
+                    "{x} / {y}"
+                );
+                assert_eq!(
+                    same_fuzzy_pinyin(a, &x),
+                    fuzzy_pinyin(a) == fuzzy_pinyin(&x),
+                    "{a} / {x}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn overlong_texts_are_compared_by_their_beginning() {
+        // Two cells of 40,000 characters that differ only past the compared part.
+        let a = "张伟".repeat(20_000);
+        let mut b = "张伟".repeat(200);
+        b.push_str(&"李娜".repeat(19_800));
+        let (ca, cb) = (compared(&a), compared(&b));
+        assert_eq!(ca.chars().count(), COMPARED_CHARS);
+        assert_eq!(ca, cb);
+        assert_eq!(jaro_winkler(&a, &b), 1.0);
+        assert_eq!(
+            jaro_winkler(&a, &"王芳".repeat(20_000)).to_bits(),
+            strsim::jaro_winkler(ca, compared(&"王芳".repeat(20_000))).to_bits()
+        );
+        // Texts of the usual lengths are compared whole, as before.
+        let (x, y) = (
+            "北京华为技术有限公司朝阳分公司",
+            "北京华为技术有限公司海淀分公司",
+        );
+        assert_eq!(compared(x), x);
+        assert_eq!(
+            jaro_winkler(x, y).to_bits(),
+            strsim::jaro_winkler(x, y).to_bits()
+        );
     }
 
     #[test]
