@@ -62,7 +62,70 @@ pub(crate) fn tune_allocator(input_bytes: u64) {
     unsafe { libmimalloc_sys::mi_option_set(PURGE_DELAY, delay_ms) };
 }
 
+/// SQLite's own memory (its page cache above all: a run that writes its changes holds thousands
+/// of changed pages) from the same allocator as the rest of the run. Left to the C library's, it
+/// gets an arena for each thread that uses the store, grown one page at a time (a system call for
+/// each of those pages), whose memory nothing else can reuse.
+fn sqlite_memory_from_mimalloc() {
+    use std::ffi::{c_int, c_void};
+
+    use libmimalloc_sys::{mi_free, mi_good_size, mi_malloc, mi_realloc, mi_usable_size};
+    use rusqlite::ffi;
+
+    // SQLite never asks for a negative size; a size that does not fit its `int` is reported as
+    // the largest that does.
+    fn size(n: c_int) -> usize {
+        usize::try_from(n).unwrap_or(0)
+    }
+    fn int(n: usize) -> c_int {
+        c_int::try_from(n).unwrap_or(c_int::MAX)
+    }
+    unsafe extern "C" fn malloc(n: c_int) -> *mut c_void {
+        // SAFETY: mimalloc's malloc takes any size (null when out of memory, as SQLite expects).
+        unsafe { mi_malloc(size(n)) }
+    }
+    unsafe extern "C" fn free(p: *mut c_void) {
+        // SAFETY: SQLite frees only what `malloc` or `realloc` above gave it.
+        unsafe { mi_free(p) }
+    }
+    unsafe extern "C" fn realloc(p: *mut c_void, n: c_int) -> *mut c_void {
+        // SAFETY: as `free`.
+        unsafe { mi_realloc(p, size(n)) }
+    }
+    unsafe extern "C" fn usable(p: *mut c_void) -> c_int {
+        // SAFETY: as `free`.
+        int(unsafe { mi_usable_size(p) })
+    }
+    unsafe extern "C" fn roundup(n: c_int) -> c_int {
+        // SAFETY: a pure function of the size.
+        int(unsafe { mi_good_size(size(n)) })
+    }
+    unsafe extern "C" fn init(_: *mut c_void) -> c_int {
+        ffi::SQLITE_OK
+    }
+    unsafe extern "C" fn shutdown(_: *mut c_void) {}
+    let methods = ffi::sqlite3_mem_methods {
+        xMalloc: Some(malloc),
+        xFree: Some(free),
+        xRealloc: Some(realloc),
+        xSize: Some(usable),
+        xRoundup: Some(roundup),
+        xInit: Some(init),
+        xShutdown: Some(shutdown),
+        pAppData: std::ptr::null_mut(),
+    };
+    // SAFETY: called once, before any other thread runs and before SQLite is first used; SQLite
+    // copies the methods before returning. Should it refuse, it keeps its own allocator.
+    let _ = unsafe {
+        ffi::sqlite3_config(
+            ffi::SQLITE_CONFIG_MALLOC,
+            &methods as *const ffi::sqlite3_mem_methods,
+        )
+    };
+}
+
 fn main() -> ExitCode {
+    sqlite_memory_from_mimalloc();
     let cli = Cli::parse();
     match cli.command {
         Command::Run(args) => cmd::run::main(args),
