@@ -1058,9 +1058,19 @@ pub fn row_hash(columns: &[u8; 32], key: &str, values: &[impl AsRef<str>]) -> u1
 
 /// A [`hex128`] text back into its number; None for any other text.
 pub fn parse_hex128(text: &str) -> Option<u128> {
-    (text.len() == 32 && text.bytes().all(|b| b.is_ascii_hexdigit()))
-        .then(|| u128::from_str_radix(text, 16).ok())
-        .flatten()
+    if text.len() != 32 {
+        return None;
+    }
+    // Digit by digit (the store holds one per record, read on every run).
+    text.bytes().try_fold(0u128, |h, b| {
+        let digit = match b {
+            b'0'..=b'9' => b - b'0',
+            b'a'..=b'f' => b - b'a' + 10,
+            b'A'..=b'F' => b - b'A' + 10,
+            _ => return None,
+        };
+        Some(h << 4 | u128::from(digit))
+    })
 }
 
 /// `h` as 32 lower-case hex digits (what `{:032x}` writes, without the formatting machinery: a
