@@ -192,9 +192,18 @@ pub struct Fields {
     /// Landlines as `0AREA-NUMBER[-EXT]`, or bare local numbers when the area code is missing.
     pub phones: Vec<Text>,
     pub emails: Vec<Text>,
+    /// Province, city and district as match keys: a division the address parser knows by its
+    /// name (`浙江省`), other text (a Latin town or state) as [`text::match_key`] makes it.
+    ///
+    /// [`text::match_key`]: crate::normalize::text::match_key
     pub province: Text,
     pub city: Text,
     pub district: Text,
+    /// The same three as written (`San Francisco` for the key `san francisco`), what a golden
+    /// record shows; empty where the key is written so.
+    pub province_display: Text,
+    pub city_display: Text,
+    pub district_display: Text,
     /// The rest of the address after province, city and district, in a canonical detail form.
     pub address_detail: Text,
     /// The same detail in display form (`3号楼2单元501室`), what a golden record shows.
@@ -389,12 +398,34 @@ macro_rules! slots {
 }
 
 slots!(
-    name, name_key, name_pinyin, company_core, branch, province, city, district, address_detail,
-    address_display, street_number, address_line2, postcode, employer, industry, contact_name,
-    name_en;
+    name, name_key, name_pinyin, company_core, branch, province, city, district, province_display,
+    city_display, district_display, address_detail, address_display, street_number, address_line2,
+    postcode, employer, industry, contact_name, name_en;
     id_number, id_number_invalid, uscc, uscc_invalid, other_id, contact_mobile;
     mobiles, mobiles_invalid, phones, emails
 );
+
+impl Record {
+    /// Province, city and district as a golden record shows them: as written where that differs
+    /// from the key only in letter case, else the key.
+    pub fn shown_province(&self) -> &str {
+        shown(self.province_display(), self.province())
+    }
+    pub fn shown_city(&self) -> &str {
+        shown(self.city_display(), self.city())
+    }
+    pub fn shown_district(&self) -> &str {
+        shown(self.district_display(), self.district())
+    }
+}
+
+fn shown<'a>(display: &'a str, key: &'a str) -> &'a str {
+    if display.is_empty() {
+        key
+    } else {
+        display
+    }
+}
 
 /// Between the items of a list in a record's text.
 const LIST_SEPARATOR: char = '\u{1f}';

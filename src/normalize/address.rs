@@ -104,7 +104,8 @@ pub fn full_address(province: &str, city: &str, district: &str, detail: &str) ->
         // (`823 Weiss Underpass, port sallyside`), not run together.
         let mut shown: Vec<&str> = Vec::with_capacity(parts.len());
         for p in parts {
-            if !p.is_empty() && !shown.contains(&p) {
+            // A town written as the street line (`Los Angeles`, `LOS ANGELES`) is shown once.
+            if !p.is_empty() && !shown.iter().any(|s| s.to_lowercase() == p.to_lowercase()) {
                 shown.push(p);
             }
         }

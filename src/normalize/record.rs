@@ -708,19 +708,17 @@ impl<'a> Row<'a> {
         match address::parse(&written) {
             address::AddressValue::Parsed(a) => {
                 // Exports with a street in one column and the town in another (Latin data
-                // mostly): the columns fill what the street text does not say.
-                let column = |v: String| text::match_key(&v);
-                r.province = a
-                    .province
-                    .clone()
-                    .unwrap_or_else(|| column(province))
-                    .into();
-                r.city = a.city.clone().unwrap_or_else(|| column(city)).into();
-                r.district = a
-                    .district
-                    .clone()
-                    .unwrap_or_else(|| column(district))
-                    .into();
+                // mostly): the columns fill what the street text does not say, matched by their
+                // key and shown as written.
+                let fill = |parsed: &Option<String>, written: &str| -> (Text, Text) {
+                    match parsed {
+                        Some(division) => (division.as_str().into(), Text::new()),
+                        None => column_division(written),
+                    }
+                };
+                (r.province, r.province_display) = fill(&a.province, &province);
+                (r.city, r.city_display) = fill(&a.city, &city);
+                (r.district, r.district_display) = fill(&a.district, &district);
                 r.address_detail = address::detail_key(&a.detail).into();
                 r.address_display = address::detail_display(&a.detail).into();
             }
@@ -919,9 +917,45 @@ fn uscc_message(outcome: &uscc::Uscc) -> String {
     }
 }
 
+/// A division written in a column of its own that the address parser does not know (a Latin
+/// town, state or county): its match key, and the written text when it differs from the key
+/// only in letter case (`San Francisco`, `san francisco`). Other differences (traditional
+/// characters, full-width letters) are the key's to settle: the key is shown then.
+pub(crate) fn column_division(written: &str) -> (Text, Text) {
+    let key = text::match_key(written);
+    let display = text::clean(written);
+    let shown = if display != key && display.to_lowercase() == key {
+        display.into()
+    } else {
+        Text::new()
+    };
+    (key.into(), shown)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_division_from_its_own_column_is_keyed_and_shown_as_written() {
+        let pair = |k: &str, d: &str| (Text::from(k), Text::from(d));
+        assert_eq!(
+            column_division("San Francisco"),
+            pair("san francisco", "San Francisco")
+        );
+        assert_eq!(
+            column_division(" SAN  FRANCISCO "),
+            pair("san francisco", "SAN FRANCISCO")
+        );
+        // Written as its key: nothing more to keep.
+        assert_eq!(column_division("san francisco"), pair("san francisco", ""));
+        // Other differences are the key's to settle (traditional characters are shown simplified).
+        let (key, shown) = column_division("臺北");
+        assert_eq!(
+            (key.as_str(), shown.as_str()),
+            (text::match_key("臺北").as_str(), "")
+        );
+    }
 
     #[test]
     fn party_from_names() {

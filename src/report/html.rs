@@ -334,8 +334,8 @@ fn record_cells(view: &RunView, i: usize) -> String {
         esc(r.name()),
         esc(&id),
         esc(&mobile),
-        esc(r.province()),
-        esc(r.city()),
+        esc(r.shown_province()),
+        esc(r.shown_city()),
         esc(r.address_display())
     )
 }

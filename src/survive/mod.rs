@@ -322,9 +322,9 @@ fn candidates(records: &[Record], members: &[usize], field: Field) -> Vec<Candid
             Field::Address if !r.address_detail().is_empty() => out.push(Candidate {
                 record: i,
                 value: address::full_address(
-                    r.province(),
-                    r.city(),
-                    r.district(),
+                    r.shown_province(),
+                    r.shown_city(),
+                    r.shown_district(),
                     r.address_display(),
                 )
                 .into(),
@@ -741,24 +741,51 @@ fn assemble_address(
     values: &mut [Survivor],
 ) {
     let holders: &[usize] = address.map_or(&[], |g| g.records.as_slice());
+    // The trust-weighted tally of `part` among the holders `within`, most votes first, each value
+    // with the first record that holds it.
+    let vote = |part: &dyn Fn(&Record) -> &str,
+                within: &dyn Fn(&Record) -> bool|
+     -> Vec<(String, f64, usize)> {
+        let mut tally: Vec<(String, f64, usize)> = Vec::new();
+        for &i in holders {
+            let r = &records[i];
+            let v = part(r);
+            if v.is_empty() || !within(r) {
+                continue;
+            }
+            let w = trust.weight(r.source, Field::Address);
+            match tally.iter_mut().find(|t| t.0 == v) {
+                Some(t) => t.1 += w,
+                None => tally.push((v.to_string(), w, i)),
+            }
+        }
+        tally.sort_by(|a, b| b.1.total_cmp(&a.1));
+        tally
+    };
     let pick =
         |part: fn(&Record) -> &str, within: &dyn Fn(&Record) -> bool| -> Option<(String, usize)> {
-            let mut tally: Vec<(String, f64, usize)> = Vec::new();
-            for &i in holders {
-                let r = &records[i];
-                let v = part(r);
-                if v.is_empty() || !within(r) {
-                    continue;
-                }
-                let w = trust.weight(r.source, Field::Address);
-                match tally.iter_mut().find(|t| t.0 == v) {
-                    Some(t) => t.1 += w,
-                    None => tally.push((v.to_string(), w, i)),
-                }
-            }
-            tally.sort_by(|a, b| b.1.total_cmp(&a.1));
-            tally.into_iter().next().map(|(v, _, i)| (v, i))
+            vote(&part, within)
+                .into_iter()
+                .next()
+                .map(|(v, _, i)| (v, i))
         };
+    // A division voted by its key, shown as the records holding that key write it most (a
+    // capitalised `San Francisco` before `SAN FRANCISCO` or `san francisco` when as many write
+    // each): (key, shown, a record showing it).
+    let division = |key: fn(&Record) -> &str,
+                    shown: fn(&Record) -> &str,
+                    within: &dyn Fn(&Record) -> bool|
+     -> Option<(String, String, usize)> {
+        let (winner, _) = pick(key, within)?;
+        let mut forms = vote(&shown, &|r: &Record| key(r) == winner && within(r));
+        // Stable: among equal weights, a capitalised form first, then the order met.
+        forms.sort_by(|a, b| {
+            b.1.total_cmp(&a.1)
+                .then(one_case(&a.0).cmp(&one_case(&b.0)))
+        });
+        let (form, _, i) = forms.into_iter().next()?;
+        Some((winner, form, i))
+    };
     let rule = fixed!("taken from the records holding the chosen address");
     let set = |field: Field, v: Option<(String, usize)>, values: &mut [Survivor]| {
         if let Some((value, i)) = v {
@@ -769,17 +796,18 @@ fn assemble_address(
             };
         }
     };
-    let province = pick(|r| r.province(), &|_| true);
-    set(Field::Province, province.clone(), values);
-    let p = province.map(|x| x.0).unwrap_or_default();
-    let city = pick(|r| r.city(), &|r| r.province() == p);
-    set(Field::City, city.clone(), values);
-    let ct = city.map(|x| x.0).unwrap_or_default();
-    set(
-        Field::District,
-        pick(|r| r.district(), &|r| r.city() == ct),
-        values,
-    );
+    let shown = |d: &Option<(String, String, usize)>| d.clone().map(|(_, form, i)| (form, i));
+    let key = |d: Option<(String, String, usize)>| d.map(|(k, _, _)| k).unwrap_or_default();
+    let province = division(|r| r.province(), |r| r.shown_province(), &|_| true);
+    set(Field::Province, shown(&province), values);
+    let p = key(province);
+    let city = division(|r| r.city(), |r| r.shown_city(), &|r| r.province() == p);
+    set(Field::City, shown(&city), values);
+    let ct = key(city);
+    let district = division(|r| r.district(), |r| r.shown_district(), &|r| {
+        r.city() == ct
+    });
+    set(Field::District, shown(&district), values);
     fill_from_region_code(values);
     let detail = pick(|r| r.address_display(), &|_| true);
     if let Some((detail, i)) = detail {
@@ -806,6 +834,12 @@ fn assemble_address(
             },
         };
     }
+}
+
+/// Whether a text is written in one case only (`SAN FRANCISCO`, `san francisco`): such a form of a
+/// name comes after a capitalised one.
+fn one_case(s: &str) -> bool {
+    !(s.chars().any(char::is_uppercase) && s.chars().any(char::is_lowercase))
 }
 
 /// Divisions the address left out, from the region code in the 身份证 (positions 1–6) or the USCC

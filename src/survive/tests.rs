@@ -141,3 +141,34 @@ fn fields_walk_is_every_field_in_order_pins_included() {
     assert!(walked.contains(&(Field::Industry, "制造业")));
     assert_eq!(walked.len(), Field::ALL.len());
 }
+
+#[test]
+fn a_latin_town_is_shown_as_most_records_write_it_capitalised_first() {
+    let written = |row: usize, town: &str| {
+        let mut f = person(0, row);
+        f.name = "John Smith".into();
+        f.name_key = "john smith".into();
+        f.address_detail = "123 market st".into();
+        f.address_display = "123 Market St".into();
+        (f.city, f.city_display) = crate::normalize::record::column_division(town);
+        f
+    };
+    // One record each: the capitalised form.
+    let s = run(&[
+        written(0, "SAN FRANCISCO"),
+        written(1, "san francisco"),
+        written(2, "San Francisco"),
+    ]);
+    let g = &s.golden[0];
+    assert_eq!(g.value(Field::City), "San Francisco");
+    assert_eq!(g.get(Field::City).record, Some(2));
+    assert_eq!(g.value(Field::Address), "123 Market St, San Francisco");
+    // More records writing it in capitals: capitals.
+    let s = run(&[
+        written(0, "SAN FRANCISCO"),
+        written(1, "San Francisco"),
+        written(2, "SAN FRANCISCO"),
+    ]);
+    assert_eq!(s.golden[0].value(Field::City), "SAN FRANCISCO");
+    assert_eq!(s.golden[0].get(Field::City).record, Some(0));
+}
