@@ -10,6 +10,7 @@
 
 use std::collections::{HashMap, HashSet};
 
+use foldhash::fast::FixedState;
 use rayon::prelude::*;
 
 /// `G00000001`: a prefix and a zero-padded number.
@@ -66,22 +67,36 @@ pub fn assign_ids(
     next: u64,
 ) -> Ids {
     // The old ids, numbered in their text's order: the work below is on numbers, and a number's
-    // order is its id's.
-    let mut olds: Vec<&str> = previous.iter().flatten().copied().collect();
-    olds.par_sort_unstable();
-    olds.dedup();
-    let numbers: HashMap<&str, u32> = olds
+    // order is its id's. Each distinct id is met once (in record order, a provisional number),
+    // and only those are sorted: a run has a few records per id.
+    let mut met: HashMap<&str, u32, FixedState> =
+        HashMap::with_capacity_and_hasher(active.len(), FixedState::default());
+    let mut distinct: Vec<&str> = Vec::with_capacity(active.len());
+    let provisional: Vec<Option<u32>> = previous
         .iter()
-        .enumerate()
-        .map(|(n, &o)| (o, n as u32))
+        .map(|old| {
+            old.map(|o| {
+                *met.entry(o).or_insert_with(|| {
+                    distinct.push(o);
+                    distinct.len() as u32 - 1
+                })
+            })
+        })
         .collect();
-    let number = |id: &str| numbers.get(id).map(|&n| n as usize);
+    let mut order: Vec<u32> = (0..distinct.len() as u32).collect();
+    order.par_sort_unstable_by_key(|&p| distinct[p as usize]);
+    let mut rank = vec![0u32; distinct.len()];
+    for (n, &p) in order.iter().enumerate() {
+        rank[p as usize] = n as u32;
+    }
+    let olds: Vec<&str> = order.iter().map(|&p| distinct[p as usize]).collect();
+    let number = |id: &str| met.get(id).map(|&p| rank[p as usize] as usize);
     let live: Vec<bool> = olds.iter().map(|o| active.contains(o)).collect();
     // (cluster, old id) → records in common, in that order: each run of a sorted list is one.
     let mut held: Vec<(u32, u32)> = cluster_of
         .par_iter()
-        .zip(previous)
-        .filter_map(|(&c, old)| old.map(|o| (c, number(o).expect("numbered") as u32)))
+        .zip(&provisional)
+        .filter_map(|(&c, p)| p.map(|p| (c, rank[p as usize])))
         .collect();
     held.par_sort_unstable();
     let shared: Vec<((u32, u32), usize)> = held
