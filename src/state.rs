@@ -12,9 +12,10 @@
 //! takes that golden record, its lineage and its conflicts over instead of deciding them again.
 
 use std::borrow::Cow;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use anyhow::{bail, Context, Result};
+use foldhash::fast::FixedState;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -706,7 +707,8 @@ pub fn settle(f: RunFacts) -> Result<Settled> {
         }
     }
     // New ids that came from a split are new goldens too: make them active in the store.
-    let known: BTreeSet<&str> = change.golden_upsert.iter().map(|g| g.id.as_str()).collect();
+    let known: HashSet<&str, FixedState> =
+        change.golden_upsert.iter().map(|g| g.id.as_str()).collect();
     let mut more = Vec::new();
     for id in &f.ids.of_cluster {
         if !snap.golden.contains_key(id) && !known.contains(id.as_str()) {
@@ -725,7 +727,7 @@ pub fn settle(f: RunFacts) -> Result<Settled> {
         .filter(|id| snap.golden.get(*id).is_some_and(|g| g.active))
         .count();
     // Issues.
-    let deleted: BTreeSet<(&str, &str)> = gone
+    let deleted: HashSet<(&str, &str), FixedState> = gone
         .iter()
         .map(|s| (s.source.as_str(), s.key.as_str()))
         .collect();
@@ -774,7 +776,7 @@ pub fn settle(f: RunFacts) -> Result<Settled> {
         });
     }
     // Golden records: those decided now replace the stored ones; retired ids lose theirs.
-    let active: BTreeSet<&str> = f.ids.of_cluster.iter().map(String::as_str).collect();
+    let active: HashSet<&str, FixedState> = f.ids.of_cluster.iter().map(String::as_str).collect();
     let mut retired: Vec<String> = snap
         .survived
         .keys()

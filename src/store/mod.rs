@@ -574,34 +574,29 @@ impl Store {
     /// What a run needs of the store only once it has linked: the last run's issues and golden
     /// records (see [`Snapshot::issues`]), read while the run links.
     pub fn load_later(&mut self) -> Result<Later> {
-        let issues = self
-            .rows(
-                "SELECT source, key, field, kind, severity FROM issues",
-                &[Kind::Text; 5],
-            )?
-            .into_iter()
-            .map(|row| {
-                let [source, key, field, kind, severity] = texts(row);
-                ((source, key, field, kind), severity)
-            })
-            .collect();
-        let survived = self
-            .rows(
-                "SELECT golden_id, members, data FROM survivorship",
-                &[Kind::Text, Kind::Text, Kind::Bytes],
-            )?
-            .into_iter()
-            .map(|mut row| {
-                let data = row.pop().map(Val::into_bytes).unwrap_or_default();
-                let [golden_id, members] = texts(row);
+        // Each row made straight into its entry, into maps sized once from the counts.
+        let mut issues = HashMap::with_capacity(self.count("issues")?);
+        self.each(
+            "SELECT source, key, field, kind, severity FROM issues",
+            &mut |c| {
+                let text = |i: usize| -> Result<String> { Ok(c.text(i)?.unwrap_or_default()) };
+                issues.insert((text(0)?, text(1)?, text(2)?, text(3)?), text(4)?);
+                Ok(())
+            },
+        )?;
+        let mut survived = HashMap::with_capacity(self.count("survivorship")?);
+        self.each(
+            "SELECT golden_id, members, data FROM survivorship",
+            &mut |c| {
                 let s = StoredSurvival {
-                    golden_id,
-                    members,
-                    data,
+                    golden_id: c.text(0)?.unwrap_or_default(),
+                    members: c.text(1)?.unwrap_or_default(),
+                    data: c.bytes(2)?.unwrap_or_default(),
                 };
-                (s.golden_id.clone(), s)
-            })
-            .collect();
+                survived.insert(s.golden_id.clone(), s);
+                Ok(())
+            },
+        )?;
         Ok(Later { issues, survived })
     }
 
