@@ -165,12 +165,24 @@ impl GoldenRecord {
     /// A golden record from one survivor per field of [`Field::ALL`], in its order.
     pub fn new(id: String, party: Party, members: Vec<usize>, values: Vec<Survivor>) -> Self {
         debug_assert_eq!(values.len(), Field::ALL.len());
-        let mut values: Vec<(Field, Survivor)> = Field::ALL
-            .into_iter()
-            .zip(values)
-            .filter(|(_, s)| !s.value.is_empty())
-            .collect();
-        values.shrink_to_fit();
+        let mut filled = Vec::with_capacity(values.iter().filter(|s| !s.value.is_empty()).count());
+        filled.extend(
+            Field::ALL
+                .into_iter()
+                .zip(values)
+                .filter(|(_, s)| !s.value.is_empty()),
+        );
+        Self::filled(id, party, members, filled)
+    }
+
+    /// A golden record from the survivors of its filled fields, in the order of [`Field::ALL`].
+    pub fn filled(
+        id: String,
+        party: Party,
+        members: Vec<usize>,
+        values: Vec<(Field, Survivor)>,
+    ) -> Self {
+        debug_assert!(values.iter().all(|(_, s)| !s.value.is_empty()));
         GoldenRecord {
             id: id.into(),
             party,

@@ -8,7 +8,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::{golden_id, Conflict, Decided, Field, GoldenRecord, Survivor};
-use crate::record::{Party, Text};
+use crate::record::Party;
 
 /// Texts are borrowed: from the golden record when encoding, from the stored bytes when decoding.
 #[derive(Serialize, Deserialize)]
@@ -88,27 +88,26 @@ pub fn decode(data: &[u8], c: usize, members: &[usize]) -> Option<Decided> {
         return None;
     }
     let record = |p: u32| members.get(p as usize).copied();
-    let values = stored
-        .values
-        .into_iter()
-        .map(|v| {
-            let record = match v.record {
-                Some(p) => Some(record(p)? as u32),
-                None => None,
-            };
-            // A field without a value is not kept (see `GoldenRecord::new`): nothing to copy.
-            let (value, rule) = if v.value.is_empty() {
-                (Text::new(), Text::new())
-            } else {
-                (v.value.into(), v.rule.into())
-            };
-            Some(Survivor {
-                value,
-                record,
-                rule,
-            })
-        })
-        .collect::<Option<Vec<_>>>()?;
+    // Only the filled fields are kept (see `GoldenRecord::filled`), in a list sized for them; every
+    // value's record must be a member, filled or not.
+    let mut values =
+        Vec::with_capacity(stored.values.iter().filter(|v| !v.value.is_empty()).count());
+    for (field, v) in Field::ALL.into_iter().zip(stored.values) {
+        let record = match v.record {
+            Some(p) => Some(record(p)? as u32),
+            None => None,
+        };
+        if !v.value.is_empty() {
+            values.push((
+                field,
+                Survivor {
+                    value: v.value.into(),
+                    record,
+                    rule: v.rule.into(),
+                },
+            ));
+        }
+    }
     let conflicts = stored
         .conflicts
         .into_iter()
@@ -124,7 +123,7 @@ pub fn decode(data: &[u8], c: usize, members: &[usize]) -> Option<Decided> {
         })
         .collect::<Option<Vec<_>>>()?;
     Some(Decided {
-        golden: GoldenRecord::new(golden_id(c as u32), stored.party, members.to_vec(), values),
+        golden: GoldenRecord::filled(golden_id(c as u32), stored.party, members.to_vec(), values),
         conflicts,
     })
 }
