@@ -374,9 +374,11 @@ pub fn run(input: &Path, plan: Plan, options: &RunOptions) -> Result<RunOutcome>
     std::fs::create_dir_all(&options.out)
         .with_context(|| format!("cannot create the output folder {}", options.out.display()))?;
     let (out, bom) = (&options.out, options.excel_bom);
+    let origins = report::Origins::of(&tables, &records);
     let built = report::Built {
         tables: &tables,
         records: &records,
+        origins: &origins,
         linkage: &linkage,
         survivorship: &survivorship,
         unmask: options.unmask,

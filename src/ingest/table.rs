@@ -7,6 +7,8 @@
 
 use std::collections::{HashMap, HashSet};
 
+use foldhash::fast::FixedState;
+
 use super::mapping::{header_key, map_header, Field};
 use super::{IngestError, SourceOptions};
 use crate::record::{Column, Position, Quarantined, RawRecord, SourceTable, Text};
@@ -53,7 +55,9 @@ struct PendingQuarantine {
 pub struct TableBuilder {
     name: String,
     columns: Vec<String>,
-    index: HashMap<String, usize>,
+    /// Column names to their index: looked up for every cell of a JSON export (foldhash: the
+    /// names are the file's own).
+    index: HashMap<String, usize, FixedState>,
     /// Each record's values by column, as wide as the columns known when it was pushed (padded to
     /// the table's width at the end).
     records: Vec<(Position, Vec<Text>)>,
@@ -69,7 +73,7 @@ impl TableBuilder {
         TableBuilder {
             name: name.to_string(),
             columns: Vec::new(),
-            index: HashMap::new(),
+            index: HashMap::default(),
             records: Vec::new(),
             quarantined: Vec::new(),
             rows_read: 0,
@@ -217,7 +221,7 @@ impl TableBuilder {
             .collect();
         let key = choose_key(&self.name, &columns, &records, options)?;
         let mut duplicate_keys = 0u64;
-        let mut seen = HashSet::new();
+        let mut seen = HashSet::with_capacity_and_hasher(records.len(), FixedState::default());
         for r in &mut records {
             r.key = record_key(key, &r.values, &r.position);
             if !seen.insert(r.key.clone()) {
@@ -361,7 +365,7 @@ fn choose_key(
 }
 
 fn unique(records: &[RawRecord], column: usize, per_segment: bool) -> bool {
-    let mut seen = HashSet::with_capacity(records.len());
+    let mut seen = HashSet::with_capacity_and_hasher(records.len(), FixedState::default());
     records.iter().all(|r| {
         let seg = if per_segment {
             segment(&r.position)

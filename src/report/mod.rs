@@ -29,6 +29,8 @@ use crate::survive::{Conflict, Field, Survivorship};
 pub struct Built<'a> {
     pub tables: &'a [SourceTable],
     pub records: &'a [Record],
+    /// Each record's source and key.
+    pub origins: &'a Origins<'a>,
     pub linkage: &'a Linkage,
     pub survivorship: &'a Survivorship,
     /// Personal data unmasked (`--unmask`).
@@ -37,7 +39,7 @@ pub struct Built<'a> {
 
 impl Built<'_> {
     pub fn origin(&self, i: usize) -> (&str, &str) {
-        origin(self.tables, self.records, i)
+        self.origins.get(i)
     }
 
     /// Pairs kept for review (below the match threshold), most likely first.
@@ -311,8 +313,7 @@ pub fn write_json(dir: &Path, file: &str, value: &serde_json::Value) -> Result<(
 /// probability and the weight each compared field contributed — the explanation of each merge.
 pub fn write_pairs(
     dir: &Path,
-    tables: &[SourceTable],
-    records: &[Record],
+    origins: &Origins,
     pairs: &[ScoredPair],
     refused: &[(Edge, Guard)],
     excel_bom: bool,
@@ -332,11 +333,7 @@ pub fn write_pairs(
     .map(|s| s.to_string())
     .collect();
     header.extend(COMPARISONS.iter().map(|c| format!("w_{}", c.name)));
-    let side = |i: u32| {
-        let r = &records[i as usize];
-        let t = &tables[r.source];
-        (t.name.as_str(), t.records[r.row].key.as_str())
-    };
+    let side = |i: u32| origins.get(i as usize);
     write_blocks(
         dir,
         "pairs.csv",
@@ -381,11 +378,48 @@ pub fn write_pairs(
     )
 }
 
-/// `source` and `source_record_key` of a record.
-pub fn origin<'a>(tables: &'a [SourceTable], records: &[Record], i: usize) -> (&'a str, &'a str) {
-    let r = &records[i];
-    let t = &tables[r.source];
-    (t.name.as_str(), t.records[r.row].key.as_str())
+/// Each record's `source` and `source_record_key`, by its position among the run's records, in
+/// lists of their own: the outputs name the records of hundreds of thousands of rows (lineage,
+/// conflicts, pairs) in the order of golden records, not of records. Reached through the records
+/// and their sources' rows, each name costs a few reads far apart in memory; here the keys lie
+/// side by side, in record order, in one text of a few bytes a record.
+pub struct Origins<'a> {
+    names: Vec<&'a str>,
+    /// Per record: its source, as a position in `names`.
+    source: Vec<u32>,
+    /// Every record's key, in record order; record `i`'s ends at `ends[i]`.
+    keys: String,
+    ends: Vec<u32>,
+}
+
+impl<'a> Origins<'a> {
+    pub fn of(tables: &'a [SourceTable], records: &[Record]) -> Origins<'a> {
+        let names = tables.iter().map(|t| t.name.as_str()).collect();
+        let key = |r: &Record| tables[r.source].records[r.row].key.as_str();
+        let mut keys = String::with_capacity(records.iter().map(|r| key(r).len()).sum());
+        let mut ends = Vec::with_capacity(records.len());
+        for r in records {
+            keys.push_str(key(r));
+            ends.push(u32::try_from(keys.len()).expect("keys of fewer than 4 GiB"));
+        }
+        Origins {
+            names,
+            source: records.iter().map(|r| r.source as u32).collect(),
+            keys,
+            ends,
+        }
+    }
+
+    /// `source` and `source_record_key` of record `i`.
+    pub fn get(&self, i: usize) -> (&'a str, &str) {
+        let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
+        (self.source(i), &self.keys[start..self.ends[i] as usize])
+    }
+
+    /// `source` of record `i`.
+    pub fn source(&self, i: usize) -> &'a str {
+        self.names[self.source[i] as usize]
+    }
 }
 
 /// The CSV outputs that need neither the issues nor the summary (`crosswalk.csv`,
@@ -411,8 +445,7 @@ pub fn write_tables(dir: &Path, run: &Built, golden: &[Vec<&str>], excel_bom: bo
                     let linkage = run.linkage;
                     write_pairs(
                         dir,
-                        tables,
-                        run.records,
+                        run.origins,
                         &linkage.scored,
                         &linkage.clustering.refused,
                         bom,
@@ -442,8 +475,7 @@ pub fn write_tables(dir: &Path, run: &Built, golden: &[Vec<&str>], excel_bom: bo
 /// `golden.csv`: the contract's columns, then how many records and which sources a customer has.
 fn write_golden(dir: &Path, run: &Built, excel_bom: bool) -> Result<()> {
     let Built {
-        tables,
-        records,
+        origins,
         survivorship,
         ..
     } = *run;
@@ -469,7 +501,7 @@ fn write_golden(dir: &Path, run: &Built, excel_bom: bool) -> Result<()> {
                 sources.clear();
                 let mut last: Option<&str> = None;
                 for &i in &g.members {
-                    let name = tables[records[i].source].name.as_str();
+                    let name = origins.source(i);
                     if last != Some(name) {
                         if last.is_some() {
                             sources.push(';');
@@ -502,12 +534,11 @@ pub const CONFLICT_COLUMNS: [&str; 8] = [
 /// One conflict as the first seven cells of a row of [`CONFLICT_COLUMNS`] (the value in full);
 /// `record_count` is `c.records.len()`.
 pub fn conflict_cells<'a>(
-    tables: &'a [SourceTable],
-    records: &[Record],
+    origins: &'a Origins,
     survivorship: &'a Survivorship,
     c: &'a Conflict,
 ) -> [&'a str; 7] {
-    let (source, key) = origin(tables, records, c.records[0]);
+    let (source, key) = origins.get(c.records[0]);
     [
         &survivorship.golden[c.golden].id,
         c.field.column(),
@@ -523,8 +554,7 @@ pub fn conflict_cells<'a>(
 /// first record holding it, whether it won and why. Full values: this file is for machines.
 fn write_conflicts(dir: &Path, run: &Built, excel_bom: bool) -> Result<()> {
     let Built {
-        tables,
-        records,
+        origins,
         survivorship,
         ..
     } = *run;
@@ -537,7 +567,7 @@ fn write_conflicts(dir: &Path, run: &Built, excel_bom: bool) -> Result<()> {
         |range, w| {
             let mut count = itoa::Buffer::new();
             for c in &conflicts[range] {
-                let cells = conflict_cells(tables, records, survivorship, c);
+                let cells = conflict_cells(origins, survivorship, c);
                 w.write_record(cells.iter().copied().chain([count.format(c.records.len())]))?;
             }
             Ok(())
@@ -550,8 +580,7 @@ fn write_conflicts(dir: &Path, run: &Built, excel_bom: bool) -> Result<()> {
 /// the rule that chose it.
 fn write_lineage(dir: &Path, run: &Built, excel_bom: bool) -> Result<()> {
     let Built {
-        tables,
-        records,
+        origins,
         survivorship,
         ..
     } = *run;
@@ -575,9 +604,7 @@ fn write_lineage(dir: &Path, run: &Built, excel_bom: bool) -> Result<()> {
                     if s.value.is_empty() {
                         continue;
                     }
-                    let (source, key) = s
-                        .record
-                        .map_or(("", ""), |i| origin(tables, records, i as usize));
+                    let (source, key) = s.record.map_or(("", ""), |i| origins.get(i as usize));
                     w.write_record([
                         g.id.as_str(),
                         f.column(),
@@ -685,6 +712,50 @@ pub fn write_decisions(dir: &Path, decided: &[DecisionOutcome], excel_bom: bool)
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::record::{Fields, Position, RawRecord};
+
+    #[test]
+    fn origins_name_each_record_by_its_source_and_key() {
+        let table = |name: &str, keys: &[&str]| SourceTable {
+            name: name.into(),
+            records: keys
+                .iter()
+                .enumerate()
+                .map(|(i, k)| RawRecord {
+                    key: k.to_string(),
+                    position: Position::Line(i as u64 + 2),
+                    values: Vec::new(),
+                })
+                .collect(),
+            ..Default::default()
+        };
+        let tables = [
+            table("erp.csv", &["KH001", "", "客户-二"]),
+            table("oa.jsonl", &["line7", "x"]),
+        ];
+        // Records in an order of their own, one row left out.
+        let records: Vec<Record> = [(1, 1), (0, 2), (0, 0), (1, 0), (0, 1)]
+            .into_iter()
+            .map(|(source, row)| {
+                Record::from(Fields {
+                    source,
+                    row,
+                    ..Fields::default()
+                })
+            })
+            .collect();
+        let origins = Origins::of(&tables, &records);
+        for (i, r) in records.iter().enumerate() {
+            let t = &tables[r.source];
+            assert_eq!(
+                origins.get(i),
+                (t.name.as_str(), t.records[r.row].key.as_str())
+            );
+            assert_eq!(origins.source(i), t.name);
+        }
+        assert_eq!(origins.get(1), ("erp.csv", "客户-二"));
+        assert_eq!(origins.get(4), ("erp.csv", ""));
+    }
 
     #[test]
     fn fixed_decimals_are_the_formatters() {

@@ -594,7 +594,7 @@ fn conflicts<'a>(run: &'a Built) -> List<'a> {
         count: conflicts.len(),
         row: Box::new(move |i, row| {
             let c = &conflicts[i];
-            let cells = conflict_cells(run.tables, run.records, run.survivorship, c);
+            let cells = conflict_cells(run.origins, run.survivorship, c);
             for (col, v) in cells.iter().enumerate() {
                 if col == 2 {
                     row.cell(col, &mask::show(c.field, v, run.unmask));
