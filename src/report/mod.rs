@@ -398,13 +398,15 @@ impl<'a> Origins<'a> {
         let key = |r: &Record| tables[r.source].records[r.row].key.as_str();
         let mut keys = String::with_capacity(records.iter().map(|r| key(r).len()).sum());
         let mut ends = Vec::with_capacity(records.len());
+        let mut source = Vec::with_capacity(records.len());
         for r in records {
             keys.push_str(key(r));
             ends.push(u32::try_from(keys.len()).expect("keys of fewer than 4 GiB"));
+            source.push(r.source as u32);
         }
         Origins {
             names,
-            source: records.iter().map(|r| r.source as u32).collect(),
+            source,
             keys,
             ends,
         }
