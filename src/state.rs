@@ -309,12 +309,13 @@ pub fn kept_survivorship(
     members
         .par_iter()
         .enumerate()
-        .map(|(c, m)| {
-            let stored = snap.survived.get(&ids.of_cluster[c])?;
+        .map_init(survive::stored::Shared::new, |shared, (c, m)| {
+            let id = &ids.of_cluster[c];
+            let stored = snap.survived.get(id)?;
             if stored.members != digests[c] || m.iter().any(|&i| fresh[i]) {
                 return None;
             }
-            survive::stored::decode(&stored.data, c, m)
+            survive::stored::decode(&stored.data, id, c, m, shared)
         })
         .collect()
 }

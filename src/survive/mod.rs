@@ -172,19 +172,19 @@ impl GoldenRecord {
                 .zip(values)
                 .filter(|(_, s)| !s.value.is_empty()),
         );
-        Self::filled(id, party, members, filled)
+        Self::filled(id.into(), party, members, filled)
     }
 
     /// A golden record from the survivors of its filled fields, in the order of [`Field::ALL`].
     pub fn filled(
-        id: String,
+        id: Text,
         party: Party,
         members: Vec<usize>,
         values: Vec<(Field, Survivor)>,
     ) -> Self {
         debug_assert!(values.iter().all(|(_, s)| !s.value.is_empty()));
         GoldenRecord {
-            id: id.into(),
+            id,
             party,
             members,
             values,

@@ -5,10 +5,13 @@
 //! Records are named by their position among the cluster's members (which are in file order), so
 //! the form does not depend on where the records sit among a run's records.
 
+use std::collections::HashMap;
+
+use foldhash::fast::FixedState;
 use serde::{Deserialize, Serialize};
 
-use super::{golden_id, Conflict, Decided, Field, GoldenRecord, Survivor};
-use crate::record::Party;
+use super::{Conflict, Decided, Field, GoldenRecord, Survivor};
+use crate::record::{Party, Text};
 
 /// Texts are borrowed: from the golden record when encoding, from the stored bytes when decoding.
 #[derive(Serialize, Deserialize)]
@@ -80,10 +83,56 @@ pub fn encode(golden: &GoldenRecord, conflicts: &[Conflict]) -> Option<Vec<u8>> 
     postcard::to_stdvec(&stored).ok()
 }
 
-/// The survivorship of cluster `c` with `members` from its stored form; None when the form cannot
-/// be read or does not fit the members.
-pub fn decode(data: &[u8], c: usize, members: &[usize]) -> Option<Decided> {
-    let stored: Stored = postcard::from_bytes(data).ok()?;
+/// The rules and reasons of decoded forms, each text made once and shared by every value it
+/// explains (a few dozen texts, "all 2 records agree" and the like, explain most values; each made
+/// afresh would cost a copy in memory of its own per value).
+pub struct Shared<'a> {
+    texts: HashMap<&'a str, Text, FixedState>,
+}
+
+impl<'a> Shared<'a> {
+    /// Texts past this many are made afresh: the votes' texts, with their figures, are mostly
+    /// one of a kind.
+    const MOST: usize = 1024;
+
+    pub fn new() -> Self {
+        Shared {
+            texts: HashMap::with_capacity_and_hasher(64, FixedState::default()),
+        }
+    }
+
+    fn text(&mut self, s: &'a str) -> Text {
+        // Short texts are held inline: a copy costs no memory of its own.
+        if s.len() < 16 {
+            return s.into();
+        }
+        if let Some(t) = self.texts.get(s) {
+            return t.clone();
+        }
+        let t = Text::from(s);
+        if self.texts.len() < Self::MOST {
+            self.texts.insert(s, t.clone());
+        }
+        t
+    }
+}
+
+impl Default for Shared<'_> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// The survivorship of cluster `c` with `members` from its stored form, named `id`; None when the
+/// form cannot be read or does not fit the members.
+pub fn decode<'a>(
+    data: &'a [u8],
+    id: &str,
+    c: usize,
+    members: &[usize],
+    shared: &mut Shared<'a>,
+) -> Option<Decided> {
+    let stored: Stored<'a> = postcard::from_bytes(data).ok()?;
     if stored.values.len() != Field::ALL.len() {
         return None;
     }
@@ -103,7 +152,7 @@ pub fn decode(data: &[u8], c: usize, members: &[usize]) -> Option<Decided> {
                 Survivor {
                     value: v.value.into(),
                     record,
-                    rule: v.rule.into(),
+                    rule: shared.text(v.rule),
                 },
             ));
         }
@@ -118,12 +167,12 @@ pub fn decode(data: &[u8], c: usize, members: &[usize]) -> Option<Decided> {
                 value: k.value.into(),
                 chosen: k.chosen,
                 records: k.records.into_iter().map(record).collect::<Option<_>>()?,
-                reason: k.reason.into(),
+                reason: shared.text(k.reason),
             })
         })
         .collect::<Option<Vec<_>>>()?;
     Some(Decided {
-        golden: GoldenRecord::filled(golden_id(c as u32), stored.party, members.to_vec(), values),
+        golden: GoldenRecord::filled(id.into(), stored.party, members.to_vec(), values),
         conflicts,
     })
 }
@@ -152,7 +201,9 @@ mod tests {
         let s = super::super::survive(&records, &[0, 0, 0], 1, &names, &[]);
         let data = encode(&s.golden[0], &s.conflicts).unwrap();
         // The same records at other places of a later run, in a cluster numbered 4.
-        let back = decode(&data, 4, &[7, 9, 12]).unwrap();
+        let mut shared = Shared::new();
+        let back = decode(&data, "G00000005", 4, &[7, 9, 12], &mut shared).unwrap();
+        assert_eq!(back.golden.id, "G00000005");
         assert_eq!(back.golden.members, [7, 9, 12]);
         assert_eq!(back.golden.party, s.golden[0].party);
         for f in Field::ALL {
@@ -175,7 +226,19 @@ mod tests {
                 ("13900139000", false, vec![9])
             ]
         );
-        assert!(decode(&data[..data.len() / 2], 4, &[7, 9, 12]).is_none());
-        assert!(decode(&data, 4, &[7]).is_none());
+        // A rule decoded again is the same text in memory, not a copy.
+        let again = decode(&data, "G00000006", 5, &[1, 2, 3], &mut shared).unwrap();
+        let rule = |d: &Decided| d.golden.get(Field::Name).rule.clone();
+        assert_eq!(rule(&back), "all 3 records agree");
+        assert_eq!(rule(&back).as_ptr(), rule(&again).as_ptr());
+        assert!(decode(
+            &data[..data.len() / 2],
+            "G00000005",
+            4,
+            &[7, 9, 12],
+            &mut shared
+        )
+        .is_none());
+        assert!(decode(&data, "G00000005", 4, &[7], &mut shared).is_none());
     }
 }
