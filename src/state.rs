@@ -638,14 +638,15 @@ pub fn settle(f: RunFacts) -> Result<Settled> {
                 .map(|q| (t.name.clone(), q.key.clone()))
         })
         .collect();
-    // In the order of source and key, as the snapshot's records are.
-    let gone: Vec<&StoredRecord> = snap
+    // In the order of source and key (by their bytes), whatever order the store gave them in.
+    let mut gone: Vec<&StoredRecord> = snap
         .records
         .iter()
         .zip(&present)
         .filter(|(_, present)| !**present)
         .map(|(s, _)| s)
         .collect();
+    gone.sort_unstable_by(|a, b| (&a.source, &a.key).cmp(&(&b.source, &b.key)));
     for s in &gone {
         let id = (s.source.to_string(), s.key.to_string());
         let what = if quarantined.contains(&id) {

@@ -19,6 +19,7 @@ use std::hash::{BuildHasherDefault, Hasher};
 use std::path::PathBuf;
 
 use anyhow::{bail, Context, Result};
+use foldhash::fast::FixedState;
 
 use crate::record::Text;
 
@@ -287,13 +288,13 @@ pub struct Snapshot {
     pub trust: Option<String>,
     /// libphonenumber's verdicts on number prefixes, as JSON (`normalize::phone::verdicts`).
     pub phone_verdicts: Option<String>,
-    /// Sorted by source and key (see [`Snapshot::find`]).
+    /// In the order the back end returned them (see [`Snapshot::find`]).
     pub records: Vec<StoredRecord>,
     /// [`record_hash`] → position in `records`.
     index: HashMap<u64, u32, BuildHasherDefault<Spread>>,
     /// [`StoredRecord::id`] → position in `records`.
     by_id: HashMap<i64, u32, BuildHasherDefault<Spread>>,
-    pub golden: HashMap<String, GoldenState>,
+    pub golden: HashMap<String, GoldenState, FixedState>,
     pub pairs: Vec<PriorPair>,
     /// Empty until the run puts [`Store::load_later`]'s here.
     pub issues: HashMap<IssueKey, String>,
@@ -318,17 +319,15 @@ impl Snapshot {
         if r.source == source && r.key == key {
             return Some(at);
         }
-        // Two names with one hash: the index holds one of them.
+        // Two names with one hash (a chance of one in billions): the index holds one of them.
         self.records
-            .binary_search_by(|r| (r.source.as_str(), r.key.as_str()).cmp(&(source, key)))
-            .ok()
+            .iter()
+            .position(|r| r.source == source && r.key == key)
     }
 
-    /// Sort the records and index them (see [`Snapshot::find`]).
+    /// Index the records (see [`Snapshot::find`]), in the order the back end returned them:
+    /// whoever needs them in another order sorts what it takes of them.
     fn index_records(&mut self) {
-        // Byte order, whatever order (or collation) the back end returns them in.
-        self.records
-            .sort_unstable_by(|a, b| (&a.source, &a.key).cmp(&(&b.source, &b.key)));
         self.index = self
             .records
             .iter()
@@ -531,22 +530,23 @@ impl Store {
         )?;
         snap.records = records;
         snap.index_records();
-        let mut golden = Vec::new();
+        // Into a map sized once, for all its rows.
+        let mut golden =
+            HashMap::with_capacity_and_hasher(self.count("golden")?, FixedState::default());
         self.each(
             "SELECT golden_id, status, successor FROM golden",
             &mut |c| {
-                let id = c.text(0)?.unwrap_or_default();
+                let id = c.str(0)?.unwrap_or_default();
                 let g = GoldenState {
-                    id: id.clone(),
-                    active: c.text(1)?.as_deref() == Some("active"),
-                    successor: c.text(2)?.unwrap_or_default(),
+                    id: id.to_string(),
+                    active: c.str(1)? == Some("active"),
+                    successor: c.str(2)?.unwrap_or_default().to_string(),
                 };
-                golden.push((id, g));
+                golden.insert(id.to_string(), g);
                 Ok(())
             },
         )?;
-        // Collected, not inserted one by one: the map is sized once, for all its rows.
-        snap.golden = golden.into_iter().collect();
+        snap.golden = golden;
         // Pairs name their records by number: resolved here.
         let mut pairs = Vec::with_capacity(self.count("scored_pairs")?);
         let by_id = &snap.by_id;
@@ -1168,6 +1168,37 @@ mod tests {
             content_hash(&["姓名:Some(Name)".into()], "1", &["张伟", ""]),
             format!("{:032x}", xxhash_rust::xxh3::xxh3_128(&text))
         );
+    }
+
+    #[test]
+    fn records_are_found_in_whatever_order_the_store_gave_them() {
+        let record = |id: i64, source: &str, key: &str| StoredRecord {
+            id,
+            source: source.into(),
+            key: key.into(),
+            hash: None,
+            golden_id: "G00000001".into(),
+            data: Vec::new(),
+        };
+        let mut snap = Snapshot {
+            records: vec![
+                record(7, "b.csv", "10"),
+                record(3, "a.csv", "2"),
+                record(9, "a.csv", "10"),
+                record(4, "b.csv", "客户1"),
+            ],
+            ..Snapshot::default()
+        };
+        snap.index_records();
+        assert_eq!(snap.find("a.csv", "10"), Some(2));
+        assert_eq!(snap.find("b.csv", "客户1"), Some(3));
+        assert_eq!(snap.find("a.csv", "1"), None);
+        assert_eq!(snap.by_id[&7], 0);
+        // Two names with one hash: the index holds the other record, and the record is found all
+        // the same.
+        snap.index.insert(record_hash("a.csv", "2"), 0);
+        assert_eq!(snap.find("a.csv", "2"), Some(1));
+        assert_eq!(snap.find("b.csv", "10"), Some(0));
     }
 
     #[test]
