@@ -121,8 +121,8 @@ fn score_and_cluster(s: &Scoring, freq: &ValueFrequency) -> (Vec<ScoredPair>, Cl
             })
         })
         .collect();
-    scored.extend_from_slice(kept);
     scored.sort_by(|x, y| join_order((x.weight, x.a, x.b), (y.weight, y.a, y.b)));
+    let scored = merge_in_order(scored, kept, |p| (p.weight, p.a, p.b));
     let edges: Vec<Edge> = scored.iter().filter_map(accepted).collect();
     let clustering = cluster_with(records, &edges, decisions);
     (scored, clustering)
@@ -147,8 +147,9 @@ fn first_clustering(s: &Scoring, freq: &ValueFrequency) -> Clustering {
             (probability(weight) >= MATCH_PROBABILITY).then_some(Edge { a, b, weight })
         })
         .collect();
-    edges.extend(kept.iter().filter_map(accepted));
     edges.sort_by(|x, y| join_order((x.weight, x.a, x.b), (y.weight, y.a, y.b)));
+    let kept: Vec<Edge> = kept.iter().filter_map(accepted).collect();
+    let edges = merge_in_order(edges, &kept, |e| (e.weight, e.a, e.b));
     cluster_with(records, &edges, decisions)
 }
 
@@ -164,6 +165,28 @@ fn weigh(
     let tf = freq.u(records, a as usize, b as usize, v);
     let weight = model.log2_odds(v, Some(&tf));
     (tf, weight)
+}
+
+/// `fresh` and `kept`, each in join order already, as one list in join order: the pairs taken
+/// over from the last run are many, those compared now few, and no pair is in both.
+fn merge_in_order<T: Clone>(
+    fresh: Vec<T>,
+    kept: &[T],
+    key: impl Fn(&T) -> (f64, u32, u32),
+) -> Vec<T> {
+    if kept.is_empty() {
+        return fresh;
+    }
+    let mut all = Vec::with_capacity(fresh.len() + kept.len());
+    let mut kept = kept.iter().peekable();
+    for f in fresh {
+        while let Some(k) = kept.next_if(|k| join_order(key(k), key(&f)).is_lt()) {
+            all.push(k.clone());
+        }
+        all.push(f);
+    }
+    all.extend(kept.cloned());
+    all
 }
 
 /// The order pairs are joined in: heavier first, then by their records.
@@ -211,7 +234,13 @@ pub fn link_with(
         .collect();
     let prior_given = prior.is_some();
     let (model, kept) = match prior {
-        Some(p) => (p.model, p.pairs),
+        Some(mut p) => {
+            // In join order once, for both clusterings.
+            p.pairs.par_sort_unstable_by(|x, y| {
+                join_order((x.weight, x.a, x.b), (y.weight, y.a, y.b))
+            });
+            (p.model, p.pairs)
+        }
         None => {
             let u = estimate_u(records, 0x0005_EED0_F57E_3A4D);
             let n = records.iter().filter(|r| !r.is_test).count() as f64;
@@ -244,5 +273,34 @@ pub fn link_with(
         candidates: pairs.len(),
         scored,
         clustering,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn merged_pairs_are_in_the_order_one_sort_gives() {
+        let mut next = crate::normalize::test_numbers(7);
+        for round in 0..200 {
+            // Weights from a few values, so that ties are broken by the records.
+            let mut edges: Vec<Edge> = (0..round % 40)
+                .map(|i| Edge {
+                    a: next(50) as u32,
+                    b: 100 + i,
+                    weight: next(6) as f64 - 2.0,
+                })
+                .collect();
+            let order = |x: &Edge, y: &Edge| join_order((x.weight, x.a, x.b), (y.weight, y.a, y.b));
+            let mut all = edges.clone();
+            all.sort_by(order);
+            let kept = edges.split_off(edges.len() * next(4) as usize / 4);
+            let (mut fresh, mut kept) = (edges, kept);
+            fresh.sort_by(order);
+            kept.sort_by(order);
+            let merged = merge_in_order(fresh, &kept, |e| (e.weight, e.a, e.b));
+            assert_eq!(merged, all, "round {round}");
+        }
     }
 }
