@@ -122,7 +122,7 @@ fn score_and_cluster(s: &Scoring, freq: &ValueFrequency) -> (Vec<ScoredPair>, Cl
         })
         .collect();
     scored.sort_by(|x, y| join_order((x.weight, x.a, x.b), (y.weight, y.a, y.b)));
-    let scored = merge_in_order(scored, kept, |p| (p.weight, p.a, p.b));
+    let scored = merge_in_order(scored, kept.iter().cloned(), |p| (p.weight, p.a, p.b));
     let edges: Vec<Edge> = scored.iter().filter_map(accepted).collect();
     let clustering = cluster_with(records, &edges, decisions);
     (scored, clustering)
@@ -148,8 +148,9 @@ fn first_clustering(s: &Scoring, freq: &ValueFrequency) -> Clustering {
         })
         .collect();
     edges.sort_by(|x, y| join_order((x.weight, x.a, x.b), (y.weight, y.a, y.b)));
-    let kept: Vec<Edge> = kept.iter().filter_map(accepted).collect();
-    let edges = merge_in_order(edges, &kept, |e| (e.weight, e.a, e.b));
+    let edges = merge_in_order(edges, kept.iter().filter_map(accepted), |e| {
+        (e.weight, e.a, e.b)
+    });
     cluster_with(records, &edges, decisions)
 }
 
@@ -169,23 +170,25 @@ fn weigh(
 
 /// `fresh` and `kept`, each in join order already, as one list in join order: the pairs taken
 /// over from the last run are many, those compared now few, and no pair is in both.
-fn merge_in_order<T: Clone>(
+fn merge_in_order<T>(
     fresh: Vec<T>,
-    kept: &[T],
+    kept: impl Iterator<Item = T>,
     key: impl Fn(&T) -> (f64, u32, u32),
 ) -> Vec<T> {
-    if kept.is_empty() {
+    let mut kept = kept.peekable();
+    if kept.peek().is_none() {
         return fresh;
     }
-    let mut all = Vec::with_capacity(fresh.len() + kept.len());
-    let mut kept = kept.iter().peekable();
+    // Sized once, for all the kept ones at most (the accepted ones among them are most).
+    let (least, most) = kept.size_hint();
+    let mut all = Vec::with_capacity(fresh.len() + most.unwrap_or(least));
     for f in fresh {
         while let Some(k) = kept.next_if(|k| join_order(key(k), key(&f)).is_lt()) {
-            all.push(k.clone());
+            all.push(k);
         }
         all.push(f);
     }
-    all.extend(kept.cloned());
+    all.extend(kept);
     all
 }
 
@@ -299,7 +302,7 @@ mod tests {
             let (mut fresh, mut kept) = (edges, kept);
             fresh.sort_by(order);
             kept.sort_by(order);
-            let merged = merge_in_order(fresh, &kept, |e| (e.weight, e.a, e.b));
+            let merged = merge_in_order(fresh, kept.into_iter(), |e| (e.weight, e.a, e.b));
             assert_eq!(merged, all, "round {round}");
         }
     }

@@ -103,7 +103,7 @@ impl<'a> Shared<'a> {
 
     fn text(&mut self, s: &'a str) -> Text {
         // Short texts are held inline: a copy costs no memory of its own.
-        if s.len() < 16 {
+        if s.len() <= Text::INLINE_LIMIT {
             return s.into();
         }
         if let Some(t) = self.texts.get(s) {
