@@ -463,6 +463,13 @@ fn lib_type_uncached(digits: &str) -> Option<Type> {
             &*DATABASE,
         ),
     };
+    // A number is valid when its plan gives it a type: without a leading zero in its national
+    // number (which validity reads and the type does not) that is one match of the plan's
+    // patterns, not one for validity and the same again for the type.
+    if number.national().zeros() == 0 {
+        let kind = number.number_type(plans);
+        return (kind != Type::Unknown).then_some(kind);
+    }
     number
         .is_valid_with(plans)
         .then(|| number.number_type(plans))

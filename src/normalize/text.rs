@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use std::sync::LazyLock;
 
 use ferrous_opencc::{config::BuiltinConfig, OpenCC};
-use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::{is_nfkc_quick, IsNormalized, UnicodeNormalization};
 
 /// One shared converter: building it parses the embedded dictionaries, and `OpenCC` is `Send + Sync`.
 /// Hk2s is T2s plus the Hong Kong variant characters (衞 → 卫) that plain T2s leaves alone; it is
@@ -96,10 +96,19 @@ fn is_space_like(c: char) -> bool {
 
 /// NFKC only (full-width → ASCII, compatibility ideographs → unified ones).
 pub fn nfkc(s: &str) -> String {
-    if s.is_ascii() {
+    // Most customer text is in NFKC already — ASCII and ideographs are, full-width forms are not:
+    // text of those alone is left as it is at a range test per character; other text goes
+    // through the quick check (tables per character), and is normalized only where that fails.
+    if s.chars().all(plainly_nfkc) || is_nfkc_quick(s.chars()) == IsNormalized::Yes {
         return s.to_string();
     }
     s.nfkc().collect()
+}
+
+/// Characters NFKC leaves as they are wherever they stand (their quick check says yes, and they
+/// combine with nothing): ASCII, and the ideographs of the basic block and extension A.
+fn plainly_nfkc(c: char) -> bool {
+    c.is_ascii() || matches!(c, '\u{4E00}'..='\u{9FFF}' | '\u{3400}'..='\u{4DBF}')
 }
 
 /// NFKC, trim, and collapse every run of white space (including tabs, the ideographic space and
@@ -134,6 +143,28 @@ fn clean_ascii(s: &str, lower: bool) -> String {
 }
 
 fn clean_unicode(s: &str) -> String {
+    if !s.chars().all(plainly_nfkc) {
+        return clean_general(s);
+    }
+    // ASCII and ideographs only: NFKC leaves the text as it is, with or without its control
+    // characters, so they are dropped as the spaces are collapsed, in one pass.
+    let mut out = String::with_capacity(s.len());
+    let mut pending_space = false;
+    for c in s.chars() {
+        if is_space_like(c) {
+            pending_space = !out.is_empty();
+        } else if !c.is_control() {
+            if pending_space {
+                out.push(' ');
+                pending_space = false;
+            }
+            out.push(c);
+        }
+    }
+    out
+}
+
+fn clean_general(s: &str) -> String {
     // Drop invisible marks before NFKC so that removing them cannot create new compositions.
     let visible: String = s
         .chars()
@@ -225,6 +256,28 @@ pub fn digits(s: &str) -> String {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    /// What `nfkc` leaves without a look is NFKC already, character by character: the quick check
+    /// says yes and none of them combines (a text of them alone is then NFKC as a whole).
+    #[test]
+    fn plain_characters_are_nfkc_wherever_they_stand() {
+        let plain: Vec<char> = ('\u{0}'..=char::MAX).filter(|&c| plainly_nfkc(c)).collect();
+        assert_eq!(plain.len(), 128 + 20_992 + 6_592);
+        for &c in &plain {
+            assert_eq!(
+                is_nfkc_quick(std::iter::once(c)),
+                IsNormalized::Yes,
+                "{c:?}"
+            );
+            assert_eq!(
+                unicode_normalization::char::canonical_combining_class(c),
+                0,
+                "{c:?}"
+            );
+        }
+        let text: String = plain.iter().collect();
+        assert_eq!(text.nfkc().collect::<String>(), text);
+    }
 
     /// The conversion changes no character that begins none of the keys: a text of every such
     /// character (every plane that holds ideographs) comes back as it is.
@@ -339,6 +392,29 @@ mod tests {
             match_key("華信科技（北京）有限公司"),
             "华信科技(北京)有限公司"
         );
+    }
+
+    proptest! {
+        /// Text the quick check passes is returned as it is: that is NFKC's own result, for any
+        /// text and for ideographs mixed with full-width forms, compatibility ideographs and
+        /// combining marks.
+        /// Text of ASCII and ideographs (with control characters and every kind of space) is
+        /// cleaned in one pass as the general path cleans it.
+        #[test]
+        fn plain_text_is_cleaned_as_any_text(
+            s in "[\u{4E00}-\u{4E10}\u{3400}-\u{3405}a-c0-2 \t\n\r\u{1}\u{1F}\u{7F}]{0,24}",
+        ) {
+            prop_assert_eq!(clean_unicode(&s), clean_general(&s));
+        }
+
+        #[test]
+        fn nfkc_skips_only_what_it_would_leave(
+            s in "\\PC{0,24}",
+            t in "[\u{4E00}-\u{4E20}\u{FF01}-\u{FF20}\u{F900}-\u{F910}a-z\u{0300}-\u{0310}\u{3000}\u{AC00}\u{1100}\u{1161}]{0,16}",
+        ) {
+            prop_assert_eq!(nfkc(&s), s.nfkc().collect::<String>());
+            prop_assert_eq!(nfkc(&t), t.nfkc().collect::<String>());
+        }
     }
 
     proptest! {
