@@ -267,9 +267,15 @@ pub fn link_with(
         prior_given.then_some(pairs.as_slice()),
         known.map(|k| k.counted),
     );
-    let clustering = first_clustering(&scoring, &first);
-    let second = first.regroup(clustering.cluster_of.clone());
-    let (scored, clustering) = score_and_cluster(&scoring, &second);
+    let (scored, clustering) = if pairs.is_empty() {
+        // Nothing compared (a run on the same sources as the last): no weight for the counts to
+        // change, and both passes would cluster the same pairs alike.
+        score_and_cluster(&scoring, &first)
+    } else {
+        let clustering = first_clustering(&scoring, &first);
+        let second = first.regroup(clustering.cluster_of.clone());
+        score_and_cluster(&scoring, &second)
+    };
     Linkage {
         model,
         blocking,
