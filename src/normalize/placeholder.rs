@@ -126,16 +126,20 @@ pub fn is_placeholder_email(key: &str) -> bool {
 
 /// `0000-00-00` and the textual forms of the placeholder dates (`1900/1/1`, `1900-01-01`).
 fn is_placeholder_date_text(key: &str) -> bool {
-    let digits: String = key.chars().filter(char::is_ascii_digit).collect();
+    // Every value of every field is asked: most hold some other character, and are done with
+    // before their digits are gathered.
     let only_date_chars = key
         .chars()
         .all(|c| c.is_ascii_digit() || "-/.年月日 :".contains(c));
-    only_date_chars
-        && (digits.chars().all(|c| c == '0') && digits.len() >= 6
-            || matches!(
-                digits.as_str(),
-                "190011" | "19000101" | "1900010100000" | "190011000"
-            ))
+    if !only_date_chars {
+        return false;
+    }
+    let digits: String = key.chars().filter(char::is_ascii_digit).collect();
+    digits.chars().all(|c| c == '0') && digits.len() >= 6
+        || matches!(
+            digits.as_str(),
+            "190011" | "19000101" | "1900010100000" | "190011000"
+        )
 }
 
 /// Why a record looks like a test or junk row rather than a customer.
