@@ -298,9 +298,6 @@ pub fn estimate_u(records: &[Record], seed: u64) -> Vec<Vec<f64>> {
     if n < 2 {
         return normalise(&counts, 1.0);
     }
-    let eligible = |i: usize, j: usize| {
-        records[i].party == records[j].party && !records[i].is_test && !records[j].is_test
-    };
     let mut parties: std::collections::BTreeMap<Option<crate::record::Party>, Vec<usize>> =
         Default::default();
     for (i, r) in records.iter().enumerate().filter(|(_, r)| !r.is_test) {
@@ -317,17 +314,19 @@ pub fn estimate_u(records: &[Record], seed: u64) -> Vec<Vec<f64>> {
                 pairs.extend(members[at + 1..].iter().map(|&j| (i, j)));
             }
         }
-    }
-    let mut rng = SplitMix(seed);
-    let mut attempts = 0;
-    while all_pairs > U_SAMPLE_PAIRS as u64
-        && pairs.len() < U_SAMPLE_PAIRS
-        && attempts < U_SAMPLE_PAIRS * 4
-    {
-        attempts += 1;
-        let (i, j) = ((rng.next() % n) as usize, (rng.next() % n) as usize);
-        if i != j && eligible(i, j) {
-            pairs.push((i, j));
+    } else {
+        let mut rng = SplitMix(seed);
+        let mut attempts = 0;
+        while pairs.len() < U_SAMPLE_PAIRS && attempts < U_SAMPLE_PAIRS * 4 {
+            attempts += 1;
+            let (i, j) = ((rng.next() % n) as usize, (rng.next() % n) as usize);
+            if i != j
+                && records[i].party == records[j].party
+                && !records[i].is_test
+                && !records[j].is_test
+            {
+                pairs.push((i, j));
+            }
         }
     }
     let partial: Vec<Vec<Vec<f64>>> = pairs

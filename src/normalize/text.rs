@@ -395,9 +395,6 @@ mod tests {
     }
 
     proptest! {
-        /// Text the quick check passes is returned as it is: that is NFKC's own result, for any
-        /// text and for ideographs mixed with full-width forms, compatibility ideographs and
-        /// combining marks.
         /// Text of ASCII and ideographs (with control characters and every kind of space) is
         /// cleaned in one pass as the general path cleans it.
         #[test]
@@ -407,6 +404,8 @@ mod tests {
             prop_assert_eq!(clean_unicode(&s), clean_general(&s));
         }
 
+        /// Text `nfkc` returns without normalizing is NFKC's own result, for any text and for
+        /// ideographs mixed with full-width forms, compatibility ideographs and combining marks.
         #[test]
         fn nfkc_skips_only_what_it_would_leave(
             s in "\\PC{0,24}",
